@@ -1,0 +1,39 @@
+# The two commands a user needs: `make demo` (the main job) and `make test`. Both set up first.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+NODE_DIR := local/stack/node
+STAMP := .local/setup.stamp
+
+.PHONY: setup demo test up down lint bench
+
+setup: $(STAMP) local.settings.json
+
+# Re-run only when a dependency list changes: setup is idempotent and quick when nothing did.
+$(STAMP): requirements.txt requirements-local.txt $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@command -v node >/dev/null || { echo "Node.js 20+ is required (apt-get install nodejs npm)"; exit 1; }
+	@test -x $(PY) || $(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-local.txt
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
+	@mkdir -p .local && touch $(STAMP)
+
+local.settings.json: local.settings.sample.json | $(STAMP)
+	$(PY) -m local.settings_file
+
+demo: setup
+	$(PY) -m local.demo
+
+test: setup
+	$(PY) -m pytest
+
+up: setup
+	$(PY) -m local.up
+
+down:
+	@test -x $(PY) && $(PY) -m local.up --down || true
+
+lint: setup
+	$(PY) -m ruff check .
+
+bench: setup
+	$(PY) bench/import_time.py

@@ -1,0 +1,1 @@
+"""Thin Functions adapters: parse binding input, call shared/, shape output."""

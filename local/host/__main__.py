@@ -1,0 +1,96 @@
+"""Runs the local Functions host: `python -m local.host [--port 7071] [--app function_app:app]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import uvicorn
+
+from local.host.blobs import BlobClients, BlobEventSource, BlobTriggers
+from local.host.config import DEFAULT_MAX_BODY_BYTES, HostConfig, apply_app_settings, host_keys, load_local_settings
+from local.host.durable.api import DurableApi
+from local.host.durable.engine import Engine
+from local.host.durable.store import DurableStore
+from local.host.functions import FunctionIndex
+from local.host.invoke import Invoker
+from local.host.server import build_app
+
+log = logging.getLogger("host")
+STATE_FILE = "host.state.json"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m local.host", description=__doc__)
+    parser.add_argument("--app", default="function_app:app", help="module:attribute of the function app")
+    parser.add_argument("--app-root", type=Path, default=Path.cwd(), help="folder with host.json and the app")
+    parser.add_argument("--settings", type=Path, default=None, help="local.settings.json (default: in app root)")
+    parser.add_argument("--port", type=int, default=None, help="0 picks a free port (default: Host.LocalHttpPort or 7071)")
+    parser.add_argument("--data-dir", type=Path, default=Path(".local/host"), help="durable state, receipts")
+    parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
+    parser.add_argument("--blob-poll-seconds", type=float, default=0.5)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("azure").setLevel(logging.WARNING)  # the SDKs log every request at INFO
+    settings_path = (args.settings or args.app_root / "local.settings.json").resolve()
+    values, host_section = load_local_settings(settings_path)
+    apply_app_settings(values)
+    os.environ.setdefault("LOCAL_SETTINGS_PATH", str(settings_path))
+    keys = host_keys(host_section)
+    port = args.port if args.port is not None else int(host_section.get("LocalHttpPort", 7071))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    os.chdir(args.app_root)
+    sys.path.insert(0, str(args.app_root.resolve()))
+    config = HostConfig.from_host_json(Path("host.json"), args.max_body_bytes)
+    index = FunctionIndex.load(args.app)
+    args.data_dir.mkdir(parents=True, exist_ok=True)
+    store = DurableStore(args.data_dir / f"{config.hub_name}.sqlite3")
+    invoker = Invoker(lambda: api.client_json(), config.function_timeout_seconds, threads=32)
+    engine = Engine(store, index, invoker, config.max_activities)
+    api = DurableApi(engine, base_url, config.hub_name, keys.system_key, config.max_body_bytes)
+    clients = BlobClients()
+    blob_events = BlobEventSource(index, clients, store, f"{base_url}/runtime/webhooks/blobs",
+                                  keys.system_key, args.blob_poll_seconds)
+    state_file = args.data_dir.resolve() / STATE_FILE
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: object) -> AsyncIterator[None]:
+        await engine.start()
+        source = asyncio.create_task(blob_events.run())
+        for function in index.http:
+            log.info("%s: [%s] %s/%s/%s", function.info.name, ",".join(sorted(function.methods or {"ALL"})),
+                     base_url, config.route_prefix, function.route.template)
+        state_file.write_text(json.dumps({"pid": os.getpid(), "base_url": base_url, "app": args.app}))
+        log.info("host ready at %s with %d functions", base_url, len(index.by_name))
+        try:
+            yield
+        finally:
+            state_file.unlink(missing_ok=True)
+            source.cancel()
+            await engine.stop()
+            await clients.close()
+            invoker.close()
+            store.close()
+
+    app = build_app(index, config, keys, invoker, api, BlobTriggers(store, invoker, clients), lifespan)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
+    asyncio.run(server.serve(sockets=[listener]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""The Durable Functions HTTP API at the extension's paths.
+
+The SDK's durable client calls it at `rpcBaseUrl` (here a path holding a per-process secret,
+as the extension's RPC endpoint is private to the host); people and status links use the public
+`/runtime/webhooks/durabletask` paths, which take the system key.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from local.host.durable.engine import DurableError, Engine
+from local.host.web import HostHttpError, read_body
+
+PUBLIC = "/runtime/webhooks/durabletask"
+STATUS_CODES = {"Completed": 200, "Pending": 202, "Running": 202, "Failed": 400, "Terminated": 400}
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class DurableApi:
+    def __init__(self, engine: Engine, base_url: str, hub: str, system_key: str, max_body_bytes: int) -> None:
+        self._engine = engine
+        self._base_url = base_url.rstrip("/")
+        self._hub = hub
+        self._system_key = system_key
+        self._max_body = max_body_bytes
+        self._rpc_secret = secrets.token_urlsafe(24)
+
+    def client_json(self) -> str:
+        """What a `durableClient` binding receives: the URLs the SDK's client uses."""
+        query = f"taskHub={self._hub}&connection=Storage&code={self._system_key}"
+        instance = f"{self._base_url}{PUBLIC}/instances/INSTANCEID"
+        return json.dumps({
+            "taskHubName": self._hub,
+            "creationUrls": {
+                "createNewInstancePostUri": f"{self._base_url}{PUBLIC}/orchestrators/{{functionName}}[/{{instanceId}}]?code={self._system_key}",
+                "createAndWaitOnNewInstancePostUri": f"{self._base_url}{PUBLIC}/orchestrators/{{functionName}}[/{{instanceId}}]?timeout={{timeoutInSeconds}}&pollingInterval={{intervalInSeconds}}&code={self._system_key}",
+            },
+            "managementUrls": self._management_urls(instance, query) | {"id": "INSTANCEID"},
+            "baseUrl": f"{self._base_url}{PUBLIC}",
+            "requiredQueryStringParameters": f"code={self._system_key}",
+            "rpcBaseUrl": f"{self._base_url}/runtime/rpc/{self._rpc_secret}/durabletask/",
+        })
+
+    @staticmethod
+    def _management_urls(instance: str, query: str) -> dict[str, str]:
+        return {
+            "statusQueryGetUri": f"{instance}?{query}",
+            "sendEventPostUri": f"{instance}/raiseEvent/{{eventName}}?{query}",
+            "terminatePostUri": f"{instance}/terminate?reason={{text}}&{query}",
+            "rewindPostUri": f"{instance}/rewind?reason={{text}}&{query}",
+            "purgeHistoryDeleteUri": f"{instance}?{query}",
+            "restartPostUri": f"{instance}/restart?{query}",
+            "suspendPostUri": f"{instance}/suspend?reason={{text}}&{query}",
+            "resumePostUri": f"{instance}/resume?reason={{text}}&{query}",
+        }
+
+    def routes(self, guarded: Callable[[Handler], Handler], require_system_key: Callable[[Request], None]) -> list[Route]:
+        def public(request: Request) -> None:
+            require_system_key(request)
+
+        def rpc(request: Request) -> None:
+            if not secrets.compare_digest(request.path_params.get("secret", ""), self._rpc_secret):
+                raise HostHttpError(401, "unknown RPC secret")
+
+        found: list[Route] = []
+        for prefix, check in ((PUBLIC, public), ("/runtime/rpc/{secret}/durabletask", rpc)):
+            def bind(handler: Callable[[Request], Awaitable[Response]], check: Callable[[Request], None] = check) -> Handler:
+                async def run(request: Request) -> Response:
+                    check(request)
+                    try:
+                        return await handler(request)
+                    except DurableError as error:
+                        # The SDK's client reads the extension's field name.
+                        message = str(error)
+                        return JSONResponse({"error": message, "ExceptionMessage": message}, error.status)
+                return guarded(run)
+
+            found += [
+                Route(prefix + "/orchestrators/{name}", bind(self._start), methods=["POST"]),
+                Route(prefix + "/orchestrators/{name}/{instance_id}", bind(self._start), methods=["POST"]),
+                Route(prefix + "/instances", bind(self._list), methods=["GET"]),
+                Route(prefix + "/instances/{instance_id}", bind(self._status), methods=["GET"]),
+                Route(prefix + "/instances/{instance_id}", bind(self._purge), methods=["DELETE"]),
+                Route(prefix + "/instances/{instance_id}/raiseEvent/{event}", bind(self._raise), methods=["POST"]),
+                Route(prefix + "/instances/{instance_id}/terminate", bind(self._terminate), methods=["POST"]),
+            ]
+        return found
+
+    async def _json_body(self, request: Request) -> str | None:
+        """The payload as one JSON text. The SDK double-encodes (a JSON string holding JSON)."""
+        body = await read_body(request, self._max_body)
+        if not body.strip():
+            return None
+        try:
+            value = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise HostHttpError(400, f"the body is not JSON: {error}") from error
+        if isinstance(value, str):
+            try:
+                json.loads(value)
+                return value
+            except json.JSONDecodeError:
+                pass
+        return json.dumps(value)
+
+    async def _start(self, request: Request) -> Response:
+        instance_id = self._engine.start_new(
+            request.path_params["name"], request.path_params.get("instance_id"), await self._json_body(request)
+        )
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        query = f"taskHub={self._hub}&connection=Storage&code={self._system_key}"
+        urls = self._management_urls(f"{origin}{PUBLIC}/instances/{instance_id}", query)
+        return JSONResponse({"id": instance_id, **urls}, status_code=202,
+                            headers={"Location": urls["statusQueryGetUri"]})
+
+    async def _status(self, request: Request) -> Response:
+        show_history = request.query_params.get("showHistory", "").lower() == "true"
+        body = self._engine.status(request.path_params["instance_id"], show_history)
+        if "historyEvents" in body and request.url.path.startswith("/runtime/rpc/"):
+            body["history"] = body.pop("historyEvents")  # the SDK's name for it
+        return JSONResponse(body, status_code=STATUS_CODES.get(body["runtimeStatus"], 200))
+
+    async def _list(self, request: Request) -> Response:
+        wanted = request.query_params.get("runtimeStatus")
+        top = request.query_params.get("top", "100")
+        if not top.isdigit():
+            raise HostHttpError(400, f"top={top!r} is not a number")
+        statuses = set(wanted.split(",")) if wanted else None
+        return JSONResponse(self._engine.query(statuses, int(top)))
+
+    async def _raise(self, request: Request) -> Response:
+        self._engine.raise_event(request.path_params["instance_id"], request.path_params["event"],
+                                 await self._json_body(request))
+        return Response(status_code=202)
+
+    async def _terminate(self, request: Request) -> Response:
+        self._engine.terminate(request.path_params["instance_id"], request.query_params.get("reason", ""))
+        return Response(status_code=202)
+
+    async def _purge(self, request: Request) -> Response:
+        return JSONResponse({"instancesDeleted": self._engine.purge(request.path_params["instance_id"])})

@@ -1,0 +1,312 @@
+"""Runs orchestrations: episodes through the SDK's replay, activities on workers, durable timers.
+
+An episode appends an OrchestratorStarted event and the inbox's visible events to the history,
+calls the orchestrator over the whole history, and turns the actions it returns beyond those
+already scheduled into history events, activity work, timers and sub-orchestrations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from dataclasses import replace
+from typing import Any
+
+from azure.functions import meta
+from azure.functions._durable_functions import df_dumps
+
+from local.host.durable.history import (
+    ActionType,
+    EventType,
+    event,
+    iso,
+    numbered_actions,
+    parse_iso,
+    scheduled_count,
+    utc_now,
+)
+from local.host.durable.store import DurableStore, Instance, Work
+from local.host.functions import FunctionIndex
+from local.host.invoke import Invoker
+
+log = logging.getLogger("host.durable")
+OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
+
+
+class DurableError(Exception):
+    """A request the engine refuses; `status` is the HTTP status the API answers with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Engine:
+    def __init__(self, store: DurableStore, index: FunctionIndex, invoker: Invoker, workers: int) -> None:
+        self._store = store
+        self._index = index
+        self._invoker = invoker
+        self._workers = workers
+        self._due: asyncio.Queue[str] = asyncio.Queue()
+        self._queued: set[str] = set()
+        self._work: asyncio.Queue[Work] = asyncio.Queue()
+        self._timers_changed = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Resumes what a previous run left: due inbox events, unfinished activities, timers."""
+        for work in self._store.all_work():
+            self._work.put_nowait(work)
+        for instance_id in self._store.due_instances():
+            self._wake(instance_id)
+        loops = [self._dispatch(), self._fire_timers(), *(self._run_work() for _ in range(self._workers))]
+        self._tasks = [asyncio.create_task(loop) for loop in loops]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # -- the client's operations --------------------------------------------------------------
+
+    def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> str:
+        if name not in self._index.orchestrators:
+            raise DurableError(400, f"The function '{name}' doesn't exist, is disabled, or is not an orchestrator function.")
+        instance_id = instance_id or uuid.uuid4().hex
+        existing = self._store.instance(instance_id)
+        if existing and not existing.is_terminal:
+            # As the extension does by default: a running instance is never started twice.
+            raise DurableError(400, f"An orchestration instance with ID '{instance_id}' is already {existing.status}.")
+        with self._store.transaction() as db:
+            self._create(db, instance_id, name, input_json, parent=None)
+        self._wake(instance_id)
+        return instance_id
+
+    def raise_event(self, instance_id: str, name: str, data_json: str | None) -> None:
+        instance = self._require(instance_id)
+        if instance.is_terminal:
+            raise DurableError(410, f"Instance {instance_id} is {instance.status}: it takes no more events.")
+        with self._store.transaction() as db:
+            self._store.post(db, instance.id, instance.execution, event(EventType.EventRaised, Name=name, Input=data_json))
+        self._wake(instance_id)
+
+    def terminate(self, instance_id: str, reason: str) -> None:
+        instance = self._require(instance_id)
+        if instance.is_terminal:
+            raise DurableError(410, f"Instance {instance_id} is already {instance.status}.")
+        with self._store.transaction() as db:
+            self._store.clear_execution(db, instance.id)
+            self._finish(db, instance, "Terminated", json.dumps(reason), None, failed=reason)
+
+    def purge(self, instance_id: str) -> int:
+        self._require(instance_id)
+        with self._store.transaction() as db:
+            self._store.delete_instance(db, instance_id)
+        return 1
+
+    def status(self, instance_id: str, show_history: bool = False) -> dict[str, Any]:
+        from local.host.durable.history import readable
+
+        instance = self._require(instance_id)
+        body: dict[str, Any] = {
+            "name": instance.name,
+            "instanceId": instance.id,
+            "runtimeStatus": instance.status,
+            "input": _loads(instance.input),
+            "customStatus": _loads(instance.custom_status),
+            "output": _loads(instance.output),
+            "createdTime": instance.created,
+            "lastUpdatedTime": instance.updated,
+        }
+        if show_history:
+            body["historyEvents"] = [readable(e) for e in self._store.history(instance.id)]
+        return body
+
+    def query(self, statuses: set[str] | None, top: int) -> list[dict[str, Any]]:
+        return [self.status(i.id) for i in self._store.instances(statuses, top)]
+
+    def _require(self, instance_id: str) -> Instance:
+        instance = self._store.instance(instance_id)
+        if instance is None:
+            raise DurableError(404, f"No instance with ID '{instance_id}' found.")
+        return instance
+
+    # -- episodes -----------------------------------------------------------------------------
+
+    def _wake(self, instance_id: str) -> None:
+        if instance_id not in self._queued:
+            self._queued.add(instance_id)
+            self._due.put_nowait(instance_id)
+
+    async def _dispatch(self) -> None:
+        while True:
+            instance_id = await self._due.get()
+            self._queued.discard(instance_id)
+            try:
+                await self._episode(instance_id)
+            except Exception:
+                log.exception("episode of %s failed inside the host", instance_id)
+
+    async def _episode(self, instance_id: str) -> None:
+        instance = self._store.instance(instance_id)
+        if instance is None:
+            return
+        rows = self._store.visible_inbox(instance)
+        if not rows:
+            return
+        if instance.is_terminal:
+            with self._store.transaction() as db:
+                self._store.consume(db, rows)
+            return
+        history = self._store.history(instance.id)
+        new_events = [event(EventType.OrchestratorStarted), *(r.event for r in rows)]
+        state = await self._replay(instance, history + new_events)
+        actions = numbered_actions(state.get("actions", []))
+        first_new = scheduled_count(history)
+        with self._store.transaction() as db:
+            self._store.consume(db, rows)
+            if state.get("error") is not None:
+                self._store.append_history(db, instance.id, len(history), new_events)
+                self._finish(db, instance, "Failed", json.dumps(state["error"]), None, failed=state["error"])
+                return
+            instance = replace(instance, status="Running", updated=iso(utc_now()),
+                               custom_status=json.dumps(state["customStatus"]) if "customStatus" in state else None)
+            for seq, action in enumerate(actions[first_new:], start=first_new):
+                scheduled = self._schedule(db, instance, seq, action)
+                if scheduled is None:
+                    return  # the action ended this execution (failure or continue-as-new)
+                new_events.append(scheduled)
+            new_events.append(event(EventType.OrchestratorCompleted))
+            self._store.append_history(db, instance.id, len(history), new_events)
+            if state.get("isDone"):
+                self._finish(db, instance, "Completed", json.dumps(state.get("output")), state.get("output"))
+            else:
+                self._store.put_instance(db, instance)
+
+    async def _replay(self, instance: Instance, history: list[dict[str, Any]]) -> dict[str, Any]:
+        info = self._index.orchestrators.get(instance.name)
+        if info is None:
+            return {"error": f"no orchestrator function named {instance.name!r} in this app"}
+        context = {
+            "history": history,
+            "instanceId": instance.id,
+            "isReplaying": False,
+            "parentInstanceId": instance.parent_id,
+            "input": instance.input,
+            "upperSchemaVersion": 1,
+            "upperSchemaVersionNew": 2,
+        }
+        try:
+            return json.loads(await self._invoker.call(info, json.dumps(context)))
+        except Exception as error:
+            message, _, state = str(error).partition(OUT_OF_PROC_MARKER)
+            failed = json.loads(state) if state else {}
+            return {**failed, "error": failed.get("error") or message}
+
+    def _schedule(self, db: Any, instance: Instance, seq: int, action: dict[str, Any]) -> dict[str, Any] | None:
+        """Carries out one new action; returns its history event, or None when it ended the episode."""
+        kind = action["actionType"]
+        if kind == ActionType.CallActivity:
+            work_id = self._store.add_work(db, instance, seq, action["functionName"], action.get("input"))
+            self._work.put_nowait(Work(work_id, instance.id, instance.execution, seq,
+                                       action["functionName"], action.get("input")))
+            return event(EventType.TaskScheduled, event_id=seq, Name=action["functionName"], Input=action.get("input"))
+        if kind == ActionType.CreateTimer:
+            fire_at = iso(parse_iso(action["fireAt"]))
+            fired = event(EventType.TimerFired, TimerId=seq, FireAt=fire_at)
+            self._store.post(db, instance.id, instance.execution, fired, visible_at=fire_at)
+            self._timers_changed.set()
+            return event(EventType.TimerCreated, event_id=seq, FireAt=fire_at)
+        if kind == ActionType.CallSubOrchestrator:
+            name = action["functionName"]
+            child_id = action.get("instanceId") or f"{instance.id}:{seq:04d}"
+            if name not in self._index.orchestrators:
+                self._finish(db, instance, "Failed", None, None, failed=f"no orchestrator named {name!r}")
+                return None
+            self._create(db, child_id, name, action.get("input"), parent=(instance, seq))
+            self._wake(child_id)
+            return event(EventType.SubOrchestrationInstanceCreated, event_id=seq, Name=name,
+                         InstanceId=child_id, Input=action.get("input"))
+        if kind == ActionType.ContinueAsNew:
+            self._store.clear_execution(db, instance.id)
+            restarted = replace(instance, execution=uuid.uuid4().hex, input=action.get("input"))
+            db.execute("UPDATE inbox SET execution = ? WHERE instance_id = ?", (restarted.execution, instance.id))
+            self._store.post(db, instance.id, restarted.execution,
+                             event(EventType.ExecutionStarted, Name=instance.name, Input=action.get("input"), Version=""))
+            self._store.put_instance(db, restarted)
+            self._wake(instance.id)
+            return None
+        unsupported = ActionType(kind).name if kind in ActionType._value2member_map_ else str(kind)
+        self._finish(db, instance, "Failed", None, None, failed=f"the local host does not support {unsupported}")
+        return None
+
+    def _create(self, db: Any, instance_id: str, name: str, input_json: str | None,
+                parent: tuple[Instance, int] | None) -> None:
+        now = iso(utc_now())
+        self._store.delete_instance(db, instance_id)
+        instance = Instance(
+            id=instance_id, name=name, status="Pending", execution=uuid.uuid4().hex, input=input_json,
+            output=None, custom_status=None, created=now, updated=now,
+            parent_id=parent[0].id if parent else None,
+            parent_execution=parent[0].execution if parent else None,
+            parent_task=parent[1] if parent else None,
+        )
+        self._store.put_instance(db, instance)
+        started = event(EventType.ExecutionStarted, Name=name, Input=input_json, Version="")
+        self._store.post(db, instance.id, instance.execution, started)
+
+    def _finish(self, db: Any, instance: Instance, status: str, output_json: str | None,
+                result: Any, failed: str | None = None) -> None:
+        """Ends an execution and tells its parent orchestration, if any."""
+        self._store.put_instance(db, replace(instance, status=status, output=output_json, updated=iso(utc_now())))
+        log.info("orchestration %s (%s) %s", instance.id, instance.name, status.lower())
+        if instance.parent_id is None or instance.parent_execution is None:
+            return
+        if failed is None:
+            note = event(EventType.SubOrchestrationInstanceCompleted, TaskScheduledId=instance.parent_task,
+                         Result=df_dumps(result))
+        else:
+            note = event(EventType.SubOrchestrationInstanceFailed, TaskScheduledId=instance.parent_task,
+                         Reason=f"sub-orchestration {instance.id} {status.lower()}", Details=str(failed))
+        self._store.post(db, instance.parent_id, instance.parent_execution, note)
+        self._wake(instance.parent_id)
+
+    # -- activities and timers ----------------------------------------------------------------
+
+    async def _run_work(self) -> None:
+        converter = meta.get_binding_registry().get("activityTrigger")
+        while True:
+            work = await self._work.get()
+            info = self._index.activities.get(work.name)
+            try:
+                if info is None:
+                    raise LookupError(f"no activity function named {work.name!r}")
+                argument = converter.decode(meta.Datum(work.input, "json"), trigger_metadata={})
+                outcome = event(EventType.TaskCompleted, TaskScheduledId=work.task_id,
+                                Result=df_dumps(await self._invoker.call(info, argument)))
+            except Exception as error:
+                outcome = event(EventType.TaskFailed, TaskScheduledId=work.task_id,
+                                Reason=f"{type(error).__name__}: {error}", Details="")
+            with self._store.transaction() as db:
+                if not self._store.finish_work(db, work.id):
+                    continue  # the instance was terminated or restarted meanwhile
+                self._store.post(db, work.instance_id, work.execution, outcome)
+            self._wake(work.instance_id)
+
+    async def _fire_timers(self) -> None:
+        while True:
+            next_at = self._store.next_fire_time()
+            wait = None if next_at is None else max(0.0, (parse_iso(next_at) - utc_now()).total_seconds())
+            try:
+                await asyncio.wait_for(self._timers_changed.wait(), wait)
+            except TimeoutError:
+                pass
+            self._timers_changed.clear()
+            for instance_id in self._store.due_instances():
+                self._wake(instance_id)
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)

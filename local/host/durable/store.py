@@ -1,0 +1,213 @@
+"""Orchestration state in SQLite. Every change that must not be half-applied is one transaction.
+
+Three queues sit beside the instances: `history` (what the orchestrator has seen), `inbox`
+(events waiting for its next episode; timers are inbox rows visible from their fire time) and
+`work` (activities to run). An episode moves inbox rows into history and adds work in one
+transaction; an activity's completion deletes its work row and adds the inbox row in another.
+So after a crash nothing that completed runs again, and nothing scheduled is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from local.host.durable.history import iso, utc_now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS instances (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, execution TEXT NOT NULL,
+    input TEXT, output TEXT, custom_status TEXT, created TEXT NOT NULL, updated TEXT NOT NULL,
+    parent_id TEXT, parent_execution TEXT, parent_task INTEGER
+);
+CREATE TABLE IF NOT EXISTS history (
+    instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
+    PRIMARY KEY (instance_id, seq)
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution TEXT NOT NULL,
+    event TEXT NOT NULL, visible_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_visible ON inbox (visible_at);
+CREATE TABLE IF NOT EXISTS work (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution TEXT NOT NULL,
+    task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT
+);
+CREATE TABLE IF NOT EXISTS blob_receipts (
+    function TEXT NOT NULL, blob TEXT NOT NULL, etag TEXT NOT NULL,
+    PRIMARY KEY (function, blob, etag)
+);
+"""
+
+TERMINAL = {"Completed", "Failed", "Terminated"}
+
+
+@dataclass(frozen=True)
+class Instance:
+    id: str
+    name: str
+    status: str
+    execution: str
+    input: str | None
+    output: str | None
+    custom_status: str | None
+    created: str
+    updated: str
+    parent_id: str | None
+    parent_execution: str | None
+    parent_task: int | None
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+
+@dataclass(frozen=True)
+class Work:
+    id: int
+    instance_id: str
+    execution: str
+    task_id: int
+    name: str
+    input: str | None
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    event: dict[str, Any]
+
+
+class DurableStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Only the host's event loop thread touches the connection.
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def instance(self, instance_id: str) -> Instance | None:
+        row = self._db.execute("SELECT * FROM instances WHERE id = ?", (instance_id,)).fetchone()
+        return Instance(**dict(row)) if row else None
+
+    def instances(self, statuses: set[str] | None, limit: int) -> list[Instance]:
+        rows = self._db.execute("SELECT * FROM instances ORDER BY created DESC").fetchall()
+        found = [Instance(**dict(r)) for r in rows if not statuses or r["status"] in statuses]
+        return found[:limit]
+
+    def history(self, instance_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute(
+            "SELECT event FROM history WHERE instance_id = ? ORDER BY seq", (instance_id,)
+        )
+        return [json.loads(r["event"]) for r in rows]
+
+    def visible_inbox(self, instance: Instance) -> list[InboxRow]:
+        rows = self._db.execute(
+            "SELECT id, event FROM inbox WHERE instance_id = ? AND execution = ? AND visible_at <= ?"
+            " ORDER BY id",
+            (instance.id, instance.execution, iso(utc_now())),
+        )
+        return [InboxRow(r["id"], json.loads(r["event"])) for r in rows]
+
+    def due_instances(self) -> list[str]:
+        rows = self._db.execute(
+            "SELECT DISTINCT instance_id FROM inbox WHERE visible_at <= ?", (iso(utc_now()),)
+        )
+        return [r["instance_id"] for r in rows]
+
+    def next_fire_time(self) -> str | None:
+        row = self._db.execute(
+            "SELECT MIN(visible_at) AS at FROM inbox WHERE visible_at > ?", (iso(utc_now()),)
+        ).fetchone()
+        return row["at"]
+
+    def all_work(self) -> list[Work]:
+        return [Work(**dict(r)) for r in self._db.execute("SELECT * FROM work ORDER BY id")]
+
+    def has_receipt(self, function: str, blob: str, etag: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM blob_receipts WHERE function = ? AND blob = ? AND etag = ?",
+            (function, blob, etag),
+        ).fetchone()
+        return row is not None
+
+    # -- writes (call inside `transaction()`) -------------------------------------------------
+
+    @staticmethod
+    def put_instance(db: sqlite3.Connection, instance: Instance) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO instances VALUES"
+            " (:id, :name, :status, :execution, :input, :output, :custom_status, :created, :updated,"
+            " :parent_id, :parent_execution, :parent_task)",
+            instance.__dict__,
+        )
+
+    @staticmethod
+    def clear_execution(db: sqlite3.Connection, instance_id: str) -> None:
+        """Forgets an execution's history and pending work (a restart or continue-as-new)."""
+        db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+        db.execute("DELETE FROM work WHERE instance_id = ?", (instance_id,))
+
+    @staticmethod
+    def delete_instance(db: sqlite3.Connection, instance_id: str) -> None:
+        DurableStore.clear_execution(db, instance_id)
+        db.execute("DELETE FROM inbox WHERE instance_id = ?", (instance_id,))
+        db.execute("DELETE FROM instances WHERE id = ?", (instance_id,))
+
+    @staticmethod
+    def append_history(db: sqlite3.Connection, instance_id: str, start: int, events: list[dict[str, Any]]) -> None:
+        db.executemany(
+            "INSERT INTO history VALUES (?, ?, ?)",
+            [(instance_id, start + i, json.dumps({**e, "IsPlayed": True})) for i, e in enumerate(events)],
+        )
+
+    @staticmethod
+    def post(db: sqlite3.Connection, instance_id: str, execution: str, event: dict[str, Any],
+             visible_at: str | None = None) -> None:
+        db.execute(
+            "INSERT INTO inbox (instance_id, execution, event, visible_at) VALUES (?, ?, ?, ?)",
+            (instance_id, execution, json.dumps(event), visible_at or iso(utc_now())),
+        )
+
+    @staticmethod
+    def consume(db: sqlite3.Connection, rows: list[InboxRow]) -> None:
+        db.executemany("DELETE FROM inbox WHERE id = ?", [(r.id,) for r in rows])
+
+    @staticmethod
+    def add_work(db: sqlite3.Connection, instance: Instance, task_id: int, name: str, input: str | None) -> int:
+        cursor = db.execute(
+            "INSERT INTO work (instance_id, execution, task_id, name, input) VALUES (?, ?, ?, ?, ?)",
+            (instance.id, instance.execution, task_id, name, input),
+        )
+        return int(cursor.lastrowid or 0)
+
+    @staticmethod
+    def finish_work(db: sqlite3.Connection, work_id: int) -> bool:
+        """False when the work was already gone (its instance was terminated or restarted)."""
+        return db.execute("DELETE FROM work WHERE id = ?", (work_id,)).rowcount == 1
+
+    @staticmethod
+    def add_receipt(db: sqlite3.Connection, function: str, blob: str, etag: str) -> None:
+        db.execute("INSERT OR IGNORE INTO blob_receipts VALUES (?, ?, ?)", (function, blob, etag))

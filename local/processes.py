@@ -1,0 +1,53 @@
+"""Background processes the local scripts start, recorded by PID so that only they are stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def start(command: Sequence[str], log_path: Path, cwd: Path | None = None,
+          env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        # A session of its own: Ctrl-C in the terminal that ran `make up` does not reach it.
+        return subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
+                                env=env, start_new_session=True)
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def is_ours(pid: int, marker: str) -> bool:
+    """Alive and still the program we started (a PID can be reused after a reboot)."""
+    return marker in command_line(pid)
+
+
+def stop(pid: int, marker: str, timeout_seconds: float = 10.0) -> bool:
+    """SIGTERM, then SIGKILL after the timeout. Returns False if the PID was not ours to stop."""
+    if not is_ours(pid, marker):
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not is_ours(pid, marker):  # a zombie's command line is empty too
+            return True
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def _reap(pid: int) -> None:
+    """Collects the exit of our own child, if it is one."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

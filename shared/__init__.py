@@ -1,0 +1,1 @@
+"""The call-center domain: plain Python that never imports azure.functions."""

@@ -1,0 +1,103 @@
+"""The app's settings: one object, built once, from the environment and local.settings.json.
+
+Azure App Settings arrive as environment variables; on a laptop the same names sit in the
+`Values` section of `local.settings.json` (what `func start` reads). The environment wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import AliasChoices, Field
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEVELOPMENT_STORAGE = "UseDevelopmentStorage=true"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class LocalSettingsFile(PydanticBaseSettingsSource):
+    """Reads the `Values` of local.settings.json (path from LOCAL_SETTINGS_PATH, else ./)."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        path = Path(os.environ.get("LOCAL_SETTINGS_PATH", "local.settings.json"))
+        self._values: dict[str, Any] = {}
+        if path.is_file():
+            self._values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        for name in _aliases(field, field_name):
+            if name in self._values and self._values[name] != "":
+                return self._values[name], name, False
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, _, _ = self.get_field_value(field, name)
+            if value is not None:
+                found[name] = value
+        return found
+
+
+def _aliases(field: FieldInfo, field_name: str) -> list[str]:
+    if isinstance(field.validation_alias, AliasChoices):
+        return [str(choice) for choice in field.validation_alias.choices]
+    return [str(field.validation_alias or field.alias or field_name)]
+
+
+class Settings(BaseSettings):
+    """Every setting the app reads. local.settings.sample.json lists the same names."""
+
+    model_config = SettingsConfigDict(populate_by_name=True, env_ignore_empty=True, extra="ignore")
+
+    storage_connection: str = Field(DEVELOPMENT_STORAGE, alias="AzureWebJobsStorage")
+    cosmos_endpoint: str = Field("https://127.0.0.1:8081/", alias="COSMOS_ENDPOINT")
+    cosmos_key: str = Field("", alias="COSMOS_KEY", repr=False)
+    # The local Cosmos stand-in serves an expired self-signed certificate.
+    cosmos_verify_tls: bool = Field(True, alias="COSMOS_VERIFY_TLS")
+    cosmos_database: str = Field("callcenter", alias="COSMOS_DATABASE")
+    search_endpoint: str = Field("", alias="SEARCH_ENDPOINT")
+    search_key: str = Field("", alias="SEARCH_KEY", repr=False)
+    local_data_dir: Path = Field(Path(".local/data"), alias="LOCAL_DATA_DIR")
+    llm_base_url: str = Field("", alias="LLM_BASE_URL")
+    llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
+    llm_model: str = Field("", alias="LLM_MODEL")
+    voice_engine: Literal["cascade", "realtime"] = Field("cascade", alias="VOICE_ENGINE")
+    dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, LocalSettingsFile(settings_cls)
+
+    @property
+    def mode(self) -> Literal["offline", "azure"]:
+        """Offline when every service the app uses is a local stand-in."""
+        remote = [
+            url
+            for url in (self.cosmos_endpoint, self.search_endpoint, self.llm_base_url)
+            if url and urlparse(url).hostname not in LOOPBACK_HOSTS
+        ]
+        storage_is_local = self.storage_connection == DEVELOPMENT_STORAGE or any(
+            f"//{host}" in self.storage_connection for host in ("127.0.0.1", "localhost")
+        )
+        return "offline" if storage_is_local and not remote else "azure"
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, built on first use (never at import: imports stay fast)."""
+    return Settings()

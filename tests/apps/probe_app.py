@@ -1,0 +1,137 @@
+"""A function app that exercises every trigger and durable feature the local host serves.
+
+Side effects go to files under PROBE_OUTPUT_DIR, so tests can count what ran and how often.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import azure.durable_functions as df
+import azure.functions as func
+
+app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
+
+
+def record(kind: str, entry: dict) -> None:
+    with (Path(os.environ["PROBE_OUTPUT_DIR"]) / f"{kind}.log").open("a") as log:
+        log.write(json.dumps(entry) + "\n")
+
+
+def apply_once(key: str) -> bool:
+    """An idempotent side effect: creating a marker succeeds once per key."""
+    try:
+        (Path(os.environ["PROBE_OUTPUT_DIR"]) / f"applied-{key}").touch(exist_ok=False)
+    except FileExistsError:
+        return False
+    return True
+
+
+@app.route(route="items/{id:int}", methods=["GET"])
+def get_item(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(json.dumps({"id": int(req.route_params["id"]), "q": req.params.get("q")}),
+                             mimetype="application/json")
+
+
+@app.route(route="public/echo", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+async def echo(req: func.HttpRequest) -> func.HttpResponse:
+    return func.HttpResponse(req.get_body(), status_code=201, mimetype="application/octet-stream")
+
+
+@app.route(route="operator", methods=["GET"], auth_level=func.AuthLevel.ADMIN)
+def operator(req: func.HttpRequest) -> str:
+    return "admin only"
+
+
+@app.route(route="broken", methods=["GET"])
+def broken(req: func.HttpRequest) -> func.HttpResponse:
+    raise RuntimeError("this function always fails")
+
+
+@app.route(route="orchestrations/{name}/{instance_id?}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def start(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    payload = req.get_json() if req.get_body() else None
+    try:
+        instance_id = await client.start_new(req.route_params["name"], req.route_params.get("instance_id"), payload)
+    except Exception as error:  # the host refused: a duplicate running instance, an unknown name
+        return func.HttpResponse(json.dumps({"error": str(error)}), status_code=409, mimetype="application/json")
+    return client.create_check_status_response(req, instance_id)
+
+
+@app.route(route="orchestrations/{instance_id}/events/{event}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def raise_event(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    await client.raise_event(req.route_params["instance_id"], req.route_params["event"], req.get_json())
+    return func.HttpResponse(status_code=202)
+
+
+@app.orchestration_trigger(context_name="context")
+def fan_out_timer_event(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+    steps = context.get_input()["steps"]
+    results = yield context.task_all(
+        [context.call_activity("record_step", {"instance": context.instance_id, "step": s}) for s in steps]
+    )
+    yield context.create_timer(context.current_utc_datetime + timedelta(seconds=1))
+    context.set_custom_status("waiting for Approve")
+    approval = yield context.wait_for_external_event("Approve")
+    child = yield context.call_sub_orchestrator("child", {"double": len(results)})
+    return {"results": results, "approval": approval, "child": child}
+
+
+@app.orchestration_trigger(context_name="context")
+def child(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+    value = context.get_input()["double"]
+    doubled = yield context.call_activity("double", value)
+    return doubled
+
+
+@app.orchestration_trigger(context_name="context")
+def slow_then_done(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+    outcome = yield context.call_activity("slow_step", {"instance": context.instance_id, "seconds": context.get_input()})
+    return outcome
+
+
+@app.orchestration_trigger(context_name="context")
+def failing(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+    yield context.call_activity("explode", None)
+
+
+@app.activity_trigger(input_name="step")
+def record_step(step: dict) -> str:
+    record("steps", step)
+    return f"step {step['step']} done"
+
+
+@app.activity_trigger(input_name="value")
+async def double(value: int) -> int:
+    return value * 2
+
+
+@app.activity_trigger(input_name="work")
+def slow_step(work: dict) -> str:
+    record("slow_attempts", work)
+    # Keyed on the instance: a run repeated after a crash does not apply the effect twice.
+    applied = apply_once(f"slow-{work['instance']}")
+    time.sleep(work["seconds"])  # a crash here leaves the effect applied but the activity unfinished
+    return "applied" if applied else "already applied"
+
+
+@app.activity_trigger(input_name="nothing")
+def explode(nothing: None) -> None:
+    raise ValueError("activity refused its input")
+
+
+@app.event_grid_trigger(arg_name="event")
+def on_event(event: func.EventGridEvent) -> None:
+    record("events", {"id": event.id, "type": event.event_type if hasattr(event, "event_type") else event.type,
+                      "data": event.get_json()})
+
+
+@app.blob_trigger(arg_name="blob", path="uploads/{name}", connection="AzureWebJobsStorage", source="EventGrid")
+def on_upload(blob: func.InputStream) -> None:
+    record("blobs", {"name": blob.name, "length": blob.length, "bytes": len(blob.read())})

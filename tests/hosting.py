@@ -1,0 +1,101 @@
+"""Runs the local host as a real process for tests, on a free port with its own state."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from local.host.config import HostKeys
+from local.settings_file import ensure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class HostProcess:
+    app: str
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    max_body_bytes: int = 1024 * 1024
+    process: subprocess.Popen[bytes] | None = None
+    base_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        settings = ensure(ROOT / "local.settings.sample.json", self.settings_path)
+        self.keys = HostKeys(settings["Host"]["FunctionKey"], settings["Host"]["MasterKey"])
+
+    @property
+    def settings_path(self) -> Path:
+        return self.workdir / "local.settings.json"
+
+    @property
+    def state_file(self) -> Path:
+        return self.workdir / "host" / "host.state.json"
+
+    def start(self, timeout_seconds: float = 30.0) -> HostProcess:
+        self.state_file.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "local.host", "--app", self.app, "--app-root", str(ROOT),
+                   "--settings", str(self.settings_path), "--port", "0",
+                   "--data-dir", str(self.workdir / "host"), "--max-body-bytes", str(self.max_body_bytes),
+                   "--blob-poll-seconds", "0.2"]
+        log = (self.workdir / "host.log").open("ab")
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                        env={**os.environ, **self.env})
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"host exited: {self.log_tail()}")
+            if self.state_file.exists():
+                self.base_url = json.loads(self.state_file.read_text())["base_url"]
+                try:
+                    if httpx.get(f"{self.base_url}/admin/host/ping").status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"host not ready in {timeout_seconds} s: {self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return (self.workdir / "host.log").read_text(errors="replace")[-chars:]
+
+    def client(self, key: str | None = "function") -> httpx.Client:
+        headers = {}
+        if key:
+            headers["x-functions-key"] = {"function": self.keys.function_key, "master": self.keys.master_key,
+                                          "system": self.keys.system_key}[key]
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+
+def wait_for(predicate, timeout_seconds: float = 15.0, interval: float = 0.05):  # noqa: ANN001, ANN201
+    """Polls until `predicate()` is truthy; returns its value or fails with the last one."""
+    deadline = time.monotonic() + timeout_seconds
+    value = predicate()
+    while not value and time.monotonic() < deadline:
+        time.sleep(interval)
+        value = predicate()
+    assert value, f"condition not met within {timeout_seconds} s"
+    return value

@@ -1,0 +1,115 @@
+"""Durable Functions on the local host: replay, timers, events, sub-orchestrations, crashes."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_log
+from tests.hosting import HostProcess, wait_for
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[HostProcess]:
+    """A host of its own per test: these tests kill and restart it."""
+    output = tmp_path / "output"
+    output.mkdir()
+    running = HostProcess("tests.apps.probe_app:app", tmp_path, env={"PROBE_OUTPUT_DIR": str(output)})
+    running.output = output  # type: ignore[attr-defined]
+    yield running.start()
+    running.stop()
+
+
+def status(host: HostProcess, instance_id: str) -> dict:
+    with host.client("system") as http:
+        return http.get(f"/runtime/webhooks/durabletask/instances/{instance_id}").json()
+
+
+def start(host: HostProcess, name: str, instance_id: str, payload: object) -> int:
+    with host.client() as http:
+        return http.post(f"/api/orchestrations/{name}/{instance_id}", json=payload).status_code
+
+
+def approve(host: HostProcess, instance_id: str) -> None:
+    with host.client() as http:
+        assert http.post(f"/api/orchestrations/{instance_id}/events/Approve", json={"by": "supervisor"}).status_code == 202
+
+
+def finished(host: HostProcess, instance_id: str, timeout_seconds: float = 20) -> dict:
+    return wait_for(lambda: (s := status(host, instance_id))["runtimeStatus"] in {"Completed", "Failed"} and s,
+                    timeout_seconds)
+
+
+def test_fan_out_timer_event_and_sub_orchestration_complete(host: HostProcess) -> None:
+    started = time.monotonic()
+    assert start(host, "fan_out_timer_event", "order-1", {"steps": [1, 2, 3]}) == 202
+    waiting = wait_for(lambda: (s := status(host, "order-1"))["customStatus"] == "waiting for Approve" and s)
+    assert time.monotonic() - started >= 1.0  # the durable timer held it for a second
+    assert waiting["runtimeStatus"] == "Running"
+    approve(host, "order-1")
+    done = finished(host, "order-1")
+    assert done["runtimeStatus"] == "Completed"
+    assert done["output"] == {"results": ["step 1 done", "step 2 done", "step 3 done"],
+                              "approval": {"by": "supervisor"}, "child": 6}
+    with host.client("system") as http:
+        history = http.get("/runtime/webhooks/durabletask/instances/order-1", params={"showHistory": "true"}).json()
+    kinds = Counter(e["EventType"] for e in history["historyEvents"])
+    assert kinds["TaskScheduled"] == 3 and kinds["TimerFired"] == 1 and kinds["EventRaised"] == 1
+    assert kinds["SubOrchestrationInstanceCompleted"] == 1
+
+
+def test_same_instance_id_started_twice_runs_once(host: HostProcess) -> None:
+    assert start(host, "fan_out_timer_event", "call-42", {"steps": [1]}) == 202
+    assert start(host, "fan_out_timer_event", "call-42", {"steps": [1]}) == 409
+    wait_for(lambda: status(host, "call-42")["customStatus"] == "waiting for Approve")
+    approve(host, "call-42")
+    assert finished(host, "call-42")["runtimeStatus"] == "Completed"
+    steps = [s for s in read_log(host.output, "steps") if s["instance"] == "call-42"]  # type: ignore[attr-defined]
+    assert len(steps) == 1
+
+
+def test_a_failing_activity_fails_the_orchestration_with_its_reason(host: HostProcess) -> None:
+    assert start(host, "failing", "doomed", None) == 202
+    failed = finished(host, "doomed")
+    assert failed["runtimeStatus"] == "Failed"
+    assert "activity refused its input" in failed["output"]
+
+
+def test_terminate_and_purge(host: HostProcess) -> None:
+    assert start(host, "fan_out_timer_event", "stop-me", {"steps": []}) == 202
+    wait_for(lambda: status(host, "stop-me")["customStatus"] == "waiting for Approve")
+    with host.client("system") as http:
+        base = "/runtime/webhooks/durabletask/instances/stop-me"
+        assert http.post(f"{base}/terminate", params={"reason": "caller hung up"}).status_code == 202
+        assert http.get(base).json()["runtimeStatus"] == "Terminated"
+        gone = http.post(f"{base}/raiseEvent/Approve", json={})
+        assert gone.status_code == 410
+        assert http.delete(base).json() == {"instancesDeleted": 1}
+        assert http.get(base).status_code == 404
+
+
+def test_host_killed_while_waiting_resumes_without_rerunning_completed_activities(host: HostProcess) -> None:
+    assert start(host, "fan_out_timer_event", "crash-1", {"steps": [1, 2, 3]}) == 202
+    wait_for(lambda: status(host, "crash-1")["customStatus"] == "waiting for Approve")
+    host.kill()
+    host.start()
+    approve(host, "crash-1")
+    assert finished(host, "crash-1")["runtimeStatus"] == "Completed"
+    steps = Counter(s["step"] for s in read_log(host.output, "steps") if s["instance"] == "crash-1")  # type: ignore[attr-defined]
+    assert steps == {1: 1, 2: 1, 3: 1}
+
+
+def test_host_killed_during_an_activity_reruns_it_and_the_effect_applies_once(host: HostProcess) -> None:
+    assert start(host, "slow_then_done", "crash-2", 2) == 202
+    wait_for(lambda: read_log(host.output, "slow_attempts"))  # type: ignore[attr-defined]
+    host.kill()
+    host.start()
+    done = finished(host, "crash-2")
+    assert done["runtimeStatus"] == "Completed"
+    assert len(read_log(host.output, "slow_attempts")) == 2  # type: ignore[attr-defined]
+    assert done["output"] == "already applied"
+    assert len(list(host.output.glob("applied-slow-crash-2"))) == 1  # type: ignore[attr-defined]
