@@ -59,7 +59,7 @@ async def diagnostics_status(req: func.HttpRequest, client: df.DurableOrchestrat
 
 
 @bp.orchestration_trigger(context_name="context")
-def diagnostics_orchestrator(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+def diagnostics_orchestrator(context: df.DurableOrchestrationContext):
     """Fans out one deep check per dependency; a durable timer bounds the whole run."""
     from shared.diagnostics.checks import DependencyReport
     from shared.diagnostics.report import summarize

@@ -90,7 +90,7 @@ class HostProcess:
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
 
 
-def wait_for(predicate, timeout_seconds: float = 15.0, interval: float = 0.05):  # noqa: ANN001, ANN201
+def wait_for(predicate, timeout_seconds: float = 15.0, interval: float = 0.05):
     """Polls until `predicate()` is truthy; returns its value or fails with the last one."""
     deadline = time.monotonic() + timeout_seconds
     value = predicate()

@@ -36,7 +36,8 @@ def start(host: HostProcess, name: str, instance_id: str, payload: object) -> in
 
 def approve(host: HostProcess, instance_id: str) -> None:
     with host.client() as http:
-        assert http.post(f"/api/orchestrations/{instance_id}/events/Approve", json={"by": "supervisor"}).status_code == 202
+        answer = http.post(f"/api/orchestrations/{instance_id}/events/Approve", json={"by": "supervisor"})
+        assert answer.status_code == 202
 
 
 def finished(host: HostProcess, instance_id: str, timeout_seconds: float = 20) -> dict:

@@ -57,7 +57,7 @@ def test_eventgrid_validation_handshake(probe_host: HostProcess) -> None:
 
 def incoming_call(event_id: str) -> dict:
     return {
-        "id": event_id, "topic": "/subscriptions/x/resourceGroups/y/providers/Microsoft.Communication/communicationServices/z",
+        "id": event_id, "topic": "/subscriptions/x/providers/Microsoft.Communication/communicationServices/z",
         "subject": "/caller/4:+15550100/recipient/4:+15550199", "eventType": "Microsoft.Communication.IncomingCall",
         "eventTime": "2026-11-25T02:00:00.1234567Z", "dataVersion": "1.0", "metadataVersion": "1",
         "data": {"from": {"kind": "phoneNumber", "rawId": "4:+15550100"}, "incomingCallContext": "opaque"},
@@ -71,7 +71,8 @@ def test_eventgrid_delivers_each_event_of_an_array_and_cloudevents(probe_host: H
         delivered = http.post("/runtime/webhooks/eventgrid", params={"functionName": "on_event"},
                               json=[incoming_call(i) for i in ids])
         assert delivered.status_code == 202
-        cloud = {"specversion": "1.0", "id": cloud_id, "source": "/acs", "type": "Microsoft.Communication.CallConnected",
+        cloud = {"specversion": "1.0", "id": cloud_id, "source": "/acs",
+                 "type": "Microsoft.Communication.CallConnected",
                  "time": "2026-11-25T02:00:00.123456+00:00", "data": {"callConnectionId": "c1"}}
         assert http.post("/runtime/webhooks/eventgrid", params={"functionName": "on_event"}, json=cloud,
                          headers={"content-type": "application/cloudevents+json"}).status_code == 202

@@ -33,7 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--app", default="function_app:app", help="module:attribute of the function app")
     parser.add_argument("--app-root", type=Path, default=Path.cwd(), help="folder with host.json and the app")
     parser.add_argument("--settings", type=Path, default=None, help="local.settings.json (default: in app root)")
-    parser.add_argument("--port", type=int, default=None, help="0 picks a free port (default: Host.LocalHttpPort or 7071)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="0 picks a free port (default: Host.LocalHttpPort or 7071)")
     parser.add_argument("--data-dir", type=Path, default=Path(".local/host"), help="durable state, receipts")
     parser.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
     parser.add_argument("--blob-poll-seconds", type=float, default=0.5)
@@ -60,12 +61,12 @@ def main(argv: list[str] | None = None) -> None:
     index = FunctionIndex.load(args.app)
     args.data_dir.mkdir(parents=True, exist_ok=True)
     store = DurableStore(args.data_dir / f"{config.hub_name}.sqlite3")
-    invoker = Invoker(lambda: api.client_json(), config.function_timeout_seconds, threads=32)
+    invoker = Invoker(lambda: api.client_json(), config.function_timeout_seconds, threads=32)  # noqa: PLW0108 (api comes next)
     engine = Engine(store, index, invoker, config.max_activities)
     api = DurableApi(engine, base_url, config.hub_name, keys.system_key, config.max_body_bytes)
     clients = BlobClients()
-    blob_events = BlobEventSource(index, clients, store, f"{base_url}/runtime/webhooks/blobs",
-                                  keys.system_key, args.blob_poll_seconds)
+    blob_events = BlobEventSource(index, clients, store, webhook=f"{base_url}/runtime/webhooks/blobs",
+                                  system_key=keys.system_key, interval_seconds=args.blob_poll_seconds)
     state_file = args.data_dir.resolve() / STATE_FILE
 
     @contextlib.asynccontextmanager
@@ -87,7 +88,8 @@ def main(argv: list[str] | None = None) -> None:
             invoker.close()
             store.close()
 
-    app = build_app(index, config, keys, invoker, api, BlobTriggers(store, invoker, clients), lifespan)
+    app = build_app(index=index, config=config, keys=keys, invoker=invoker, durable=api,
+                    blob_triggers=BlobTriggers(store, invoker, clients), lifespan=lifespan)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=5))
     asyncio.run(server.serve(sockets=[listener]))
 

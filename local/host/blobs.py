@@ -24,9 +24,9 @@ from azure.functions import meta
 
 from local.host.durable.history import iso, utc_now
 from local.host.durable.store import DurableStore
-from local.host.web import HostHttpError
 from local.host.functions import FunctionIndex, FunctionInfo
 from local.host.invoke import Invoker
+from local.host.web import HostHttpError
 
 log = logging.getLogger("host.blobs")
 BLOB_CREATED = "Microsoft.Storage.BlobCreated"
@@ -109,7 +109,7 @@ class BlobTriggers:
 
 
 class BlobEventSource:
-    def __init__(self, index: FunctionIndex, clients: BlobClients, store: DurableStore,
+    def __init__(self, index: FunctionIndex, clients: BlobClients, store: DurableStore, *,
                  webhook: str, system_key: str, interval_seconds: float = 0.5) -> None:
         self._triggers = [i for i in index.by_name.values() if i.trigger_type == "blobTrigger"]
         self._clients = clients

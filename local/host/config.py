@@ -69,7 +69,7 @@ class HostConfig:
 def _timespan_seconds(value: str) -> float:
     """host.json timespans are `[d.]hh:mm:ss`."""
     days = 0.0
-    if "." in value.split(":")[0]:
+    if "." in value.split(":", maxsplit=1)[0]:
         day_part, value = value.split(".", 1)
         days = float(day_part)
     hours, minutes, seconds = (float(part) for part in value.split(":"))

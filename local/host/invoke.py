@@ -20,7 +20,7 @@ from local.host.functions import FunctionInfo
 log = logging.getLogger("host")
 
 
-class FunctionTimeout(TimeoutError):
+class FunctionTimeoutError(TimeoutError):
     """The function ran past host.json's functionTimeout."""
 
 
@@ -96,7 +96,7 @@ class Invoker:
                 result = await asyncio.wait_for(work, self._timeout)
             except TimeoutError as error:
                 outcome = "timeout"
-                raise FunctionTimeout(f"{info.name} ran longer than {self._timeout:g} s") from error
+                raise FunctionTimeoutError(f"{info.name} ran longer than {self._timeout:g} s") from error
             outcome = describe(result)
             return result
         except Exception as error:

@@ -17,10 +17,10 @@ from starlette.routing import Route
 from local.host.blobs import BlobTriggers
 from local.host.config import HostConfig, HostKeys
 from local.host.durable.api import DurableApi
-from local.host.web import HostHttpError, error_response, read_body
 from local.host.eventgrid import parse_events, validation_code
 from local.host.functions import FunctionIndex, FunctionInfo, HttpFunction
-from local.host.invoke import FunctionTimeout, Invoker
+from local.host.invoke import FunctionTimeoutError, Invoker
+from local.host.web import HostHttpError, error_response, read_body
 
 log = logging.getLogger("host")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -34,7 +34,7 @@ def guarded(handler: Handler) -> Handler:
             return await handler(request)
         except HostHttpError as error:
             return error_response(error.status, error.message, error.headers)
-        except FunctionTimeout as error:
+        except FunctionTimeoutError as error:
             return error_response(504, str(error))
         except Exception as error:
             log.exception("%s %s failed", request.method, request.url.path)
@@ -50,7 +50,8 @@ def presented_key(request: Request) -> str | None:
 def require_key(request: Request, keys: HostKeys, level: str) -> None:
     if not keys.allows(level, presented_key(request)):
         what = "the master key" if level == "admin" else "a valid key"
-        raise HostHttpError(401, f"this endpoint needs {what} in the x-functions-key header or the code query parameter")
+        where = "in the x-functions-key header or the code query parameter"
+        raise HostHttpError(401, f"this endpoint needs {what} {where}")
 
 
 def http_response(result: Any) -> Response:
@@ -65,6 +66,7 @@ def http_response(result: Any) -> Response:
 
 
 def build_app(
+    *,
     index: FunctionIndex,
     config: HostConfig,
     keys: HostKeys,

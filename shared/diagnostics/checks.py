@@ -114,7 +114,7 @@ async def _http_probe(url: str, headers: dict[str, str]) -> tuple[Status, str]:
 
     async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as response:
         status = Status.UP if response.status < 500 else Status.DOWN
-        return status, f"HTTP {response.status} from {url.split('?')[0]}"
+        return status, f"HTTP {response.status} from {url.split('?', maxsplit=1)[0]}"
 
 
 CHECKS: dict[str, Check] = {

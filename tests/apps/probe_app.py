@@ -71,7 +71,7 @@ async def raise_event(req: func.HttpRequest, client: df.DurableOrchestrationClie
 
 
 @app.orchestration_trigger(context_name="context")
-def fan_out_timer_event(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+def fan_out_timer_event(context: df.DurableOrchestrationContext):
     steps = context.get_input()["steps"]
     results = yield context.task_all(
         [context.call_activity("record_step", {"instance": context.instance_id, "step": s}) for s in steps]
@@ -84,20 +84,21 @@ def fan_out_timer_event(context: df.DurableOrchestrationContext):  # noqa: ANN20
 
 
 @app.orchestration_trigger(context_name="context")
-def child(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+def child(context: df.DurableOrchestrationContext):
     value = context.get_input()["double"]
     doubled = yield context.call_activity("double", value)
     return doubled
 
 
 @app.orchestration_trigger(context_name="context")
-def slow_then_done(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
-    outcome = yield context.call_activity("slow_step", {"instance": context.instance_id, "seconds": context.get_input()})
+def slow_then_done(context: df.DurableOrchestrationContext):
+    work = {"instance": context.instance_id, "seconds": context.get_input()}
+    outcome = yield context.call_activity("slow_step", work)
     return outcome
 
 
 @app.orchestration_trigger(context_name="context")
-def failing(context: df.DurableOrchestrationContext):  # noqa: ANN201 (generator)
+def failing(context: df.DurableOrchestrationContext):
     yield context.call_activity("explode", None)
 
 

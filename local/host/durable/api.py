@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,11 +36,13 @@ class DurableApi:
         """What a `durableClient` binding receives: the URLs the SDK's client uses."""
         query = f"taskHub={self._hub}&connection=Storage&code={self._system_key}"
         instance = f"{self._base_url}{PUBLIC}/instances/INSTANCEID"
+        create = f"{self._base_url}{PUBLIC}/orchestrators/{{functionName}}[/{{instanceId}}]"
+        wait = "timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}"
         return json.dumps({
             "taskHubName": self._hub,
             "creationUrls": {
-                "createNewInstancePostUri": f"{self._base_url}{PUBLIC}/orchestrators/{{functionName}}[/{{instanceId}}]?code={self._system_key}",
-                "createAndWaitOnNewInstancePostUri": f"{self._base_url}{PUBLIC}/orchestrators/{{functionName}}[/{{instanceId}}]?timeout={{timeoutInSeconds}}&pollingInterval={{intervalInSeconds}}&code={self._system_key}",
+                "createNewInstancePostUri": f"{create}?code={self._system_key}",
+                "createAndWaitOnNewInstancePostUri": f"{create}?{wait}&code={self._system_key}",
             },
             "managementUrls": self._management_urls(instance, query) | {"id": "INSTANCEID"},
             "baseUrl": f"{self._base_url}{PUBLIC}",
@@ -62,7 +63,9 @@ class DurableApi:
             "resumePostUri": f"{instance}/resume?reason={{text}}&{query}",
         }
 
-    def routes(self, guarded: Callable[[Handler], Handler], require_system_key: Callable[[Request], None]) -> list[Route]:
+    def routes(
+        self, guarded: Callable[[Handler], Handler], require_system_key: Callable[[Request], None]
+    ) -> list[Route]:
         def public(request: Request) -> None:
             require_system_key(request)
 
@@ -72,7 +75,7 @@ class DurableApi:
 
         found: list[Route] = []
         for prefix, check in ((PUBLIC, public), ("/runtime/rpc/{secret}/durabletask", rpc)):
-            def bind(handler: Callable[[Request], Awaitable[Response]], check: Callable[[Request], None] = check) -> Handler:
+            def bind(handler: Handler, check: Callable[[Request], None] = check) -> Handler:
                 async def run(request: Request) -> Response:
                     check(request)
                     try:

@@ -8,6 +8,7 @@ already scheduled into history events, activity work, timers and sub-orchestrati
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -73,7 +74,7 @@ class Engine:
 
     def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> str:
         if name not in self._index.orchestrators:
-            raise DurableError(400, f"The function '{name}' doesn't exist, is disabled, or is not an orchestrator function.")
+            raise DurableError(400, f"The function '{name}' doesn't exist or is not an orchestrator function.")
         instance_id = instance_id or uuid.uuid4().hex
         existing = self._store.instance(instance_id)
         if existing and not existing.is_terminal:
@@ -89,7 +90,8 @@ class Engine:
         if instance.is_terminal:
             raise DurableError(410, f"Instance {instance_id} is {instance.status}: it takes no more events.")
         with self._store.transaction() as db:
-            self._store.post(db, instance.id, instance.execution, event(EventType.EventRaised, Name=name, Input=data_json))
+            raised = event(EventType.EventRaised, Name=name, Input=data_json)
+            self._store.post(db, instance.id, instance.execution, raised)
         self._wake(instance_id)
 
     def terminate(self, instance_id: str, reason: str) -> None:
@@ -98,7 +100,7 @@ class Engine:
             raise DurableError(410, f"Instance {instance_id} is already {instance.status}.")
         with self._store.transaction() as db:
             self._store.clear_execution(db, instance.id)
-            self._finish(db, instance, "Terminated", json.dumps(reason), None, failed=reason)
+            self._finish(db, instance, "Terminated", reason)
 
     def purge(self, instance_id: str) -> int:
         self._require(instance_id)
@@ -169,7 +171,7 @@ class Engine:
             self._store.consume(db, rows)
             if state.get("error") is not None:
                 self._store.append_history(db, instance.id, len(history), new_events)
-                self._finish(db, instance, "Failed", json.dumps(state["error"]), None, failed=state["error"])
+                self._finish(db, instance, "Failed", state["error"])
                 return
             instance = replace(instance, status="Running", updated=iso(utc_now()),
                                custom_status=json.dumps(state["customStatus"]) if "customStatus" in state else None)
@@ -181,7 +183,7 @@ class Engine:
             new_events.append(event(EventType.OrchestratorCompleted))
             self._store.append_history(db, instance.id, len(history), new_events)
             if state.get("isDone"):
-                self._finish(db, instance, "Completed", json.dumps(state.get("output")), state.get("output"))
+                self._finish(db, instance, "Completed", state.get("output"))
             else:
                 self._store.put_instance(db, instance)
 
@@ -223,7 +225,7 @@ class Engine:
             name = action["functionName"]
             child_id = action.get("instanceId") or f"{instance.id}:{seq:04d}"
             if name not in self._index.orchestrators:
-                self._finish(db, instance, "Failed", None, None, failed=f"no orchestrator named {name!r}")
+                self._finish(db, instance, "Failed", f"no orchestrator named {name!r}")
                 return None
             self._create(db, child_id, name, action.get("input"), parent=(instance, seq))
             self._wake(child_id)
@@ -233,13 +235,13 @@ class Engine:
             self._store.clear_execution(db, instance.id)
             restarted = replace(instance, execution=uuid.uuid4().hex, input=action.get("input"))
             db.execute("UPDATE inbox SET execution = ? WHERE instance_id = ?", (restarted.execution, instance.id))
-            self._store.post(db, instance.id, restarted.execution,
-                             event(EventType.ExecutionStarted, Name=instance.name, Input=action.get("input"), Version=""))
+            started = event(EventType.ExecutionStarted, Name=instance.name, Input=action.get("input"), Version="")
+            self._store.post(db, instance.id, restarted.execution, started)
             self._store.put_instance(db, restarted)
             self._wake(instance.id)
             return None
         unsupported = ActionType(kind).name if kind in ActionType._value2member_map_ else str(kind)
-        self._finish(db, instance, "Failed", None, None, failed=f"the local host does not support {unsupported}")
+        self._finish(db, instance, "Failed", f"the local host does not support {unsupported}")
         return None
 
     def _create(self, db: Any, instance_id: str, name: str, input_json: str | None,
@@ -257,19 +259,19 @@ class Engine:
         started = event(EventType.ExecutionStarted, Name=name, Input=input_json, Version="")
         self._store.post(db, instance.id, instance.execution, started)
 
-    def _finish(self, db: Any, instance: Instance, status: str, output_json: str | None,
-                result: Any, failed: str | None = None) -> None:
-        """Ends an execution and tells its parent orchestration, if any."""
-        self._store.put_instance(db, replace(instance, status=status, output=output_json, updated=iso(utc_now())))
+    def _finish(self, db: Any, instance: Instance, status: str, output: Any) -> None:
+        """Ends an execution (its output, or the reason it failed) and tells its parent, if any."""
+        ended = replace(instance, status=status, output=json.dumps(output), updated=iso(utc_now()))
+        self._store.put_instance(db, ended)
         log.info("orchestration %s (%s) %s", instance.id, instance.name, status.lower())
         if instance.parent_id is None or instance.parent_execution is None:
             return
-        if failed is None:
+        if status == "Completed":
             note = event(EventType.SubOrchestrationInstanceCompleted, TaskScheduledId=instance.parent_task,
-                         Result=df_dumps(result))
+                         Result=json.dumps(output))
         else:
             note = event(EventType.SubOrchestrationInstanceFailed, TaskScheduledId=instance.parent_task,
-                         Reason=f"sub-orchestration {instance.id} {status.lower()}", Details=str(failed))
+                         Reason=f"sub-orchestration {instance.id} {status.lower()}", Details=str(output))
         self._store.post(db, instance.parent_id, instance.parent_execution, note)
         self._wake(instance.parent_id)
 
@@ -299,10 +301,8 @@ class Engine:
         while True:
             next_at = self._store.next_fire_time()
             wait = None if next_at is None else max(0.0, (parse_iso(next_at) - utc_now()).total_seconds())
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._timers_changed.wait(), wait)
-            except TimeoutError:
-                pass
             self._timers_changed.clear()
             for instance_id in self._store.due_instances():
                 self._wake(instance_id)
