@@ -1,0 +1,43 @@
+"""Blob triggers fed by Event Grid: a blob written to Azurite runs the function once per version."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from azure.storage.blob import BlobServiceClient
+
+from tests.conftest import read_log
+from tests.hosting import HostProcess, wait_for
+
+
+def runs_for(host: HostProcess, name: str) -> list[dict]:
+    return [r for r in read_log(host.output, "blobs") if r["name"] == f"uploads/{name}"]  # type: ignore[attr-defined]
+
+
+def test_an_upload_fires_the_trigger_exactly_once(probe_host: HostProcess, stack: object) -> None:
+    service = BlobServiceClient.from_connection_string(stack.storage_connection_string)  # type: ignore[attr-defined]
+    container = service.get_container_client("uploads")
+    if not container.exists():
+        container.create_container()
+    name = f"manual-{uuid.uuid4().hex}.txt"
+    container.upload_blob(name, b"first version")
+    first = wait_for(lambda: runs_for(probe_host, name))
+    assert first == [{"name": f"uploads/{name}", "length": 13, "bytes": 13}]
+    time.sleep(1.0)  # five more polling rounds: nothing new may fire
+    assert len(runs_for(probe_host, name)) == 1
+
+    # Event Grid delivers at least once: the same event again is skipped by the blob receipt.
+    subject = f"/blobServices/default/containers/uploads/blobs/{name}"
+    event = [{"id": str(uuid.uuid4()), "topic": "/local", "subject": subject,
+              "eventType": "Microsoft.Storage.BlobCreated", "eventTime": "2026-11-25T02:00:00.0000000Z",
+              "dataVersion": "", "data": {"url": f"{container.url}/{name}"}}]
+    with probe_host.client("system") as http:
+        again = http.post("/runtime/webhooks/blobs", params={"functionName": "Host.Functions.on_upload"}, json=event)
+    assert again.status_code == 202
+    assert again.json() == {"outcomes": ["skipped: this blob version was already processed"]}
+    assert len(runs_for(probe_host, name)) == 1
+
+    container.upload_blob(name, b"second, longer version", overwrite=True)
+    wait_for(lambda: len(runs_for(probe_host, name)) == 2)
+    assert runs_for(probe_host, name)[1]["length"] == 22
