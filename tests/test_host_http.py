@@ -100,7 +100,7 @@ def test_bad_input_gets_a_precise_4xx_and_the_host_keeps_serving(probe_host: Hos
         unknown_orchestrator = http.post("/runtime/webhooks/durabletask/orchestrators/nothing_here", json={})
         assert unknown_orchestrator.status_code == 400 and "nothing_here" in unknown_orchestrator.json()["error"]
     with probe_host.client() as http:
-        oversized = http.post("/api/items/1", content=b"x" * (probe_host.max_body_bytes + 1))
+        oversized = http.post("/api/public/echo", content=b"x" * (probe_host.max_body_bytes + 1))
         assert oversized.status_code == 413 and "at most" in oversized.json()["error"]
         assert http.get("/api/no/such/function").status_code == 404
         failing = http.get("/api/broken")
