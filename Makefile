@@ -24,6 +24,7 @@ demo: setup
 	$(PY) -m local.demo
 
 test: setup
+	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 up: setup

@@ -2,40 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.hosting import HostProcess
+from local.stack import Endpoints, Stack
+from tests.hosting import ProbeHost
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
     """Azurite and the Cosmos stand-in on free ports, for the whole run."""
-    from local.stack import Stack
-
     running = Stack(tmp_path_factory.mktemp("stack"))
     endpoints = running.up(prefer_standard_ports=False)
     yield endpoints
     running.down()
 
 
-def read_log(directory: Path, kind: str) -> list[dict]:
-    path = directory / f"{kind}.log"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-
 @pytest.fixture(scope="module")
-def probe_host(tmp_path_factory: pytest.TempPathFactory, stack: object) -> Iterator[HostProcess]:
-    """The probe app on its own host; side effects land in `host.output`."""
-    workdir = tmp_path_factory.mktemp("probe")
-    output = workdir / "output"
-    output.mkdir()
-    host = HostProcess("tests.apps.probe_app:app", workdir,
-                       env={"PROBE_OUTPUT_DIR": str(output), **stack.as_settings()})  # type: ignore[attr-defined]
-    host.output = output  # type: ignore[attr-defined]
+def probe_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[ProbeHost]:
+    """The probe app on a host shared by a test module."""
+    host = ProbeHost(tmp_path_factory.mktemp("probe"), env=stack.as_settings())
     host.start()
     yield host
     host.stop()

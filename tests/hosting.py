@@ -99,3 +99,16 @@ def wait_for(predicate, timeout_seconds: float = 15.0, interval: float = 0.05):
         value = predicate()
     assert value, f"condition not met within {timeout_seconds} s"
     return value
+
+
+class ProbeHost(HostProcess):
+    """The probe app (tests/apps/probe_app.py), whose side effects land in `output`."""
+
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+        self.output = workdir / "output"
+        self.output.mkdir(parents=True, exist_ok=True)
+        super().__init__("tests.apps.probe_app:app", workdir, env={"PROBE_OUTPUT_DIR": str(self.output), **(env or {})})
+
+    def records(self, kind: str) -> list[dict]:
+        path = self.output / f"{kind}.log"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []

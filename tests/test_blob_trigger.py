@@ -7,16 +7,16 @@ import uuid
 
 from azure.storage.blob import BlobServiceClient
 
-from tests.conftest import read_log
-from tests.hosting import HostProcess, wait_for
+from local.stack import Endpoints
+from tests.hosting import ProbeHost, wait_for
 
 
-def runs_for(host: HostProcess, name: str) -> list[dict]:
-    return [r for r in read_log(host.output, "blobs") if r["name"] == f"uploads/{name}"]  # type: ignore[attr-defined]
+def runs_for(host: ProbeHost, name: str) -> list[dict]:
+    return [r for r in host.records("blobs") if r["name"] == f"uploads/{name}"]
 
 
-def test_an_upload_fires_the_trigger_exactly_once(probe_host: HostProcess, stack: object) -> None:
-    service = BlobServiceClient.from_connection_string(stack.storage_connection_string)  # type: ignore[attr-defined]
+def test_an_upload_fires_the_trigger_exactly_once(probe_host: ProbeHost, stack: Endpoints) -> None:
+    service = BlobServiceClient.from_connection_string(stack.storage_connection_string)
     container = service.get_container_client("uploads")
     if not container.exists():
         container.create_container()

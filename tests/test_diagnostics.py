@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from local.demo import run_diagnostics
+from local.stack import Endpoints
 from tests.hosting import HostProcess
 
 
 @pytest.fixture(scope="module")
-def product_host(tmp_path_factory: pytest.TempPathFactory, stack: object) -> Iterator[HostProcess]:
+def product_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[HostProcess]:
     workdir: Path = tmp_path_factory.mktemp("product")
-    host = HostProcess("function_app:app", workdir, env=stack.as_settings())  # type: ignore[attr-defined]
+    host = HostProcess("function_app:app", workdir, env=stack.as_settings())
     yield host.start()
     host.stop()
 
@@ -46,8 +47,8 @@ def test_diagnostics_needs_a_function_key(product_host: HostProcess) -> None:
         assert http.post("/api/admin/diagnostics").status_code == 401
 
 
-def test_a_dependency_that_is_down_is_reported_not_raised(tmp_path: Path, stack: object) -> None:
-    dead_cosmos = {**stack.as_settings(), "COSMOS_ENDPOINT": "https://127.0.0.1:9/",  # type: ignore[attr-defined]
+def test_a_dependency_that_is_down_is_reported_not_raised(tmp_path: Path, stack: Endpoints) -> None:
+    dead_cosmos = {**stack.as_settings(), "COSMOS_ENDPOINT": "https://127.0.0.1:9/",
                    "DEPENDENCY_TIMEOUT_SECONDS": "2"}
     host = HostProcess("function_app:app", tmp_path, env=dead_cosmos).start()
     try:

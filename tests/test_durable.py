@@ -9,43 +9,40 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import read_log
-from tests.hosting import HostProcess, wait_for
+from local.stack import Endpoints
+from tests.hosting import ProbeHost, wait_for
 
 
 @pytest.fixture
-def host(tmp_path: Path) -> Iterator[HostProcess]:
+def host(tmp_path: Path, stack: Endpoints) -> Iterator[ProbeHost]:
     """A host of its own per test: these tests kill and restart it."""
-    output = tmp_path / "output"
-    output.mkdir()
-    running = HostProcess("tests.apps.probe_app:app", tmp_path, env={"PROBE_OUTPUT_DIR": str(output)})
-    running.output = output  # type: ignore[attr-defined]
+    running = ProbeHost(tmp_path, env=stack.as_settings())
     yield running.start()
     running.stop()
 
 
-def status(host: HostProcess, instance_id: str) -> dict:
+def status(host: ProbeHost, instance_id: str) -> dict:
     with host.client("system") as http:
         return http.get(f"/runtime/webhooks/durabletask/instances/{instance_id}").json()
 
 
-def start(host: HostProcess, name: str, instance_id: str, payload: object) -> int:
+def start(host: ProbeHost, name: str, instance_id: str, payload: object) -> int:
     with host.client() as http:
         return http.post(f"/api/orchestrations/{name}/{instance_id}", json=payload).status_code
 
 
-def approve(host: HostProcess, instance_id: str) -> None:
+def approve(host: ProbeHost, instance_id: str) -> None:
     with host.client() as http:
         answer = http.post(f"/api/orchestrations/{instance_id}/events/Approve", json={"by": "supervisor"})
         assert answer.status_code == 202
 
 
-def finished(host: HostProcess, instance_id: str, timeout_seconds: float = 20) -> dict:
+def finished(host: ProbeHost, instance_id: str, timeout_seconds: float = 20) -> dict:
     return wait_for(lambda: (s := status(host, instance_id))["runtimeStatus"] in {"Completed", "Failed"} and s,
                     timeout_seconds)
 
 
-def test_fan_out_timer_event_and_sub_orchestration_complete(host: HostProcess) -> None:
+def test_fan_out_timer_event_and_sub_orchestration_complete(host: ProbeHost) -> None:
     started = time.monotonic()
     assert start(host, "fan_out_timer_event", "order-1", {"steps": [1, 2, 3]}) == 202
     waiting = wait_for(lambda: (s := status(host, "order-1"))["customStatus"] == "waiting for Approve" and s)
@@ -63,24 +60,24 @@ def test_fan_out_timer_event_and_sub_orchestration_complete(host: HostProcess) -
     assert kinds["SubOrchestrationInstanceCompleted"] == 1
 
 
-def test_same_instance_id_started_twice_runs_once(host: HostProcess) -> None:
+def test_same_instance_id_started_twice_runs_once(host: ProbeHost) -> None:
     assert start(host, "fan_out_timer_event", "call-42", {"steps": [1]}) == 202
     assert start(host, "fan_out_timer_event", "call-42", {"steps": [1]}) == 409
     wait_for(lambda: status(host, "call-42")["customStatus"] == "waiting for Approve")
     approve(host, "call-42")
     assert finished(host, "call-42")["runtimeStatus"] == "Completed"
-    steps = [s for s in read_log(host.output, "steps") if s["instance"] == "call-42"]  # type: ignore[attr-defined]
+    steps = [s for s in host.records("steps") if s["instance"] == "call-42"]
     assert len(steps) == 1
 
 
-def test_a_failing_activity_fails_the_orchestration_with_its_reason(host: HostProcess) -> None:
+def test_a_failing_activity_fails_the_orchestration_with_its_reason(host: ProbeHost) -> None:
     assert start(host, "failing", "doomed", None) == 202
     failed = finished(host, "doomed")
     assert failed["runtimeStatus"] == "Failed"
     assert "activity refused its input" in failed["output"]
 
 
-def test_terminate_and_purge(host: HostProcess) -> None:
+def test_terminate_and_purge(host: ProbeHost) -> None:
     assert start(host, "fan_out_timer_event", "stop-me", {"steps": []}) == 202
     wait_for(lambda: status(host, "stop-me")["customStatus"] == "waiting for Approve")
     with host.client("system") as http:
@@ -93,24 +90,24 @@ def test_terminate_and_purge(host: HostProcess) -> None:
         assert http.get(base).status_code == 404
 
 
-def test_host_killed_while_waiting_resumes_without_rerunning_completed_activities(host: HostProcess) -> None:
+def test_host_killed_while_waiting_resumes_without_rerunning_completed_activities(host: ProbeHost) -> None:
     assert start(host, "fan_out_timer_event", "crash-1", {"steps": [1, 2, 3]}) == 202
     wait_for(lambda: status(host, "crash-1")["customStatus"] == "waiting for Approve")
     host.kill()
     host.start()
     approve(host, "crash-1")
     assert finished(host, "crash-1")["runtimeStatus"] == "Completed"
-    steps = Counter(s["step"] for s in read_log(host.output, "steps") if s["instance"] == "crash-1")  # type: ignore[attr-defined]
+    steps = Counter(s["step"] for s in host.records("steps") if s["instance"] == "crash-1")
     assert steps == {1: 1, 2: 1, 3: 1}
 
 
-def test_host_killed_during_an_activity_reruns_it_and_the_effect_applies_once(host: HostProcess) -> None:
+def test_host_killed_during_an_activity_reruns_it_and_the_effect_applies_once(host: ProbeHost) -> None:
     assert start(host, "slow_then_done", "crash-2", 2) == 202
-    wait_for(lambda: read_log(host.output, "slow_attempts"))  # type: ignore[attr-defined]
+    wait_for(lambda: host.records("slow_attempts"))
     host.kill()
     host.start()
     done = finished(host, "crash-2")
     assert done["runtimeStatus"] == "Completed"
-    assert len(read_log(host.output, "slow_attempts")) == 2  # type: ignore[attr-defined]
+    assert len(host.records("slow_attempts")) == 2
     assert done["output"] == "already applied"
-    assert len(list(host.output.glob("applied-slow-crash-2"))) == 1  # type: ignore[attr-defined]
+    assert len(list(host.output.glob("applied-slow-crash-2"))) == 1

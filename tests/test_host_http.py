@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from tests.conftest import read_log
-from tests.hosting import HostProcess, wait_for
+from tests.hosting import ProbeHost, wait_for
 
 
-def test_route_parameters_constraints_and_query(probe_host: HostProcess) -> None:
+def test_route_parameters_constraints_and_query(probe_host: ProbeHost) -> None:
     with probe_host.client() as http:
         found = http.get("/api/items/42", params={"q": "red"})
         assert found.status_code == 200
@@ -20,7 +19,7 @@ def test_route_parameters_constraints_and_query(probe_host: HostProcess) -> None
         assert wrong_method.headers["allow"] == "GET"
 
 
-def test_function_keys(probe_host: HostProcess) -> None:
+def test_function_keys(probe_host: ProbeHost) -> None:
     with probe_host.client(key=None) as anonymous:
         refused = anonymous.get("/api/items/1")
         assert refused.status_code == 401
@@ -36,7 +35,7 @@ def test_function_keys(probe_host: HostProcess) -> None:
         assert system.get("/api/items/1").status_code == 401  # the system key opens webhooks only
 
 
-def test_eventgrid_validation_handshake(probe_host: HostProcess) -> None:
+def test_eventgrid_validation_handshake(probe_host: ProbeHost) -> None:
     validation = [{
         "id": str(uuid.uuid4()), "topic": "/subscriptions/x", "subject": "", "dataVersion": "1",
         "eventType": "Microsoft.EventGrid.SubscriptionValidationEvent", "eventTime": "2026-11-25T02:00:00.0000000Z",
@@ -64,7 +63,7 @@ def incoming_call(event_id: str) -> dict:
     }
 
 
-def test_eventgrid_delivers_each_event_of_an_array_and_cloudevents(probe_host: HostProcess) -> None:
+def test_eventgrid_delivers_each_event_of_an_array_and_cloudevents(probe_host: ProbeHost) -> None:
     ids = [str(uuid.uuid4()) for _ in range(2)]
     cloud_id = str(uuid.uuid4())
     with probe_host.client("system") as http:
@@ -76,13 +75,13 @@ def test_eventgrid_delivers_each_event_of_an_array_and_cloudevents(probe_host: H
                  "time": "2026-11-25T02:00:00.123456+00:00", "data": {"callConnectionId": "c1"}}
         assert http.post("/runtime/webhooks/eventgrid", params={"functionName": "on_event"}, json=cloud,
                          headers={"content-type": "application/cloudevents+json"}).status_code == 202
-    events = {e["id"]: e for e in read_log(probe_host.output, "events")}  # type: ignore[attr-defined]
+    events = {e["id"]: e for e in probe_host.records("events")}
     assert events[ids[0]]["type"] == "Microsoft.Communication.IncomingCall"
     assert events[ids[1]]["data"]["from"]["rawId"] == "4:+15550100"
     assert events[cloud_id]["type"] == "Microsoft.Communication.CallConnected"
 
 
-def test_bad_input_gets_a_precise_4xx_and_the_host_keeps_serving(probe_host: HostProcess) -> None:
+def test_bad_input_gets_a_precise_4xx_and_the_host_keeps_serving(probe_host: ProbeHost) -> None:
     webhook = {"functionName": "on_event"}
     with probe_host.client("system") as http:
         malformed = http.post("/runtime/webhooks/eventgrid", params=webhook, content=b"[{not json")
@@ -110,7 +109,7 @@ def test_bad_input_gets_a_precise_4xx_and_the_host_keeps_serving(probe_host: Hos
     assert "invocation function=broken trigger=httpTrigger" in probe_host.log_tail(20000)
 
 
-def test_one_log_line_per_invocation(probe_host: HostProcess) -> None:
+def test_one_log_line_per_invocation(probe_host: ProbeHost) -> None:
     with probe_host.client() as http:
         marker = uuid.uuid4().hex
         http.get("/api/items/99", params={"q": marker})
