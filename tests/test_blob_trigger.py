@@ -5,10 +5,18 @@ from __future__ import annotations
 import time
 import uuid
 
-from azure.storage.blob import BlobServiceClient
+from azure.storage.blob import BlobServiceClient, ContainerClient
 
 from local.stack import Endpoints
 from tests.hosting import ProbeHost, wait_for
+
+
+def uploads(stack: Endpoints) -> ContainerClient:
+    service = BlobServiceClient.from_connection_string(stack.storage_connection_string)
+    container = service.get_container_client("uploads")
+    if not container.exists():
+        container.create_container()
+    return container
 
 
 def runs_for(host: ProbeHost, name: str) -> list[dict]:
@@ -16,10 +24,7 @@ def runs_for(host: ProbeHost, name: str) -> list[dict]:
 
 
 def test_an_upload_fires_the_trigger_exactly_once(probe_host: ProbeHost, stack: Endpoints) -> None:
-    service = BlobServiceClient.from_connection_string(stack.storage_connection_string)
-    container = service.get_container_client("uploads")
-    if not container.exists():
-        container.create_container()
+    container = uploads(stack)
     name = f"manual-{uuid.uuid4().hex}.txt"
     container.upload_blob(name, b"first version")
     first = wait_for(lambda: runs_for(probe_host, name))
@@ -41,3 +46,14 @@ def test_an_upload_fires_the_trigger_exactly_once(probe_host: ProbeHost, stack: 
     container.upload_blob(name, b"second, longer version", overwrite=True)
     wait_for(lambda: len(runs_for(probe_host, name)) == 2)
     assert runs_for(probe_host, name)[1]["length"] == 22
+
+
+def test_a_blob_that_always_fails_is_given_up_after_five_deliveries(probe_host: ProbeHost, stack: Endpoints) -> None:
+    container = uploads(stack)
+    name = f"poison-{uuid.uuid4().hex}.txt"
+    container.upload_blob(name, b"cannot be processed")
+    attempts = lambda: [r for r in probe_host.records("poison") if r["name"] == f"uploads/{name}"]  # noqa: E731
+    wait_for(lambda: len(attempts()) == 5)
+    time.sleep(1.0)
+    assert len(attempts()) == 5
+    assert "giving up on uploads/" in probe_host.log_tail(100000)

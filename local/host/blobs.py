@@ -30,6 +30,8 @@ from local.host.web import HostHttpError
 
 log = logging.getLogger("host.blobs")
 BLOB_CREATED = "Microsoft.Storage.BlobCreated"
+# Then a blob version is given up on, as the real host moves it to its poison queue.
+MAX_DELIVERIES = 5
 SUBJECT = re.compile(r"^/blobServices/default/containers/(?P<container>[^/]+)/blobs/(?P<blob>.+)$")
 
 
@@ -118,6 +120,7 @@ class BlobEventSource:
         self._key = system_key
         self._interval = interval_seconds
         self._published: dict[tuple[str, str], str] = {}
+        self._failures: dict[tuple[str, str, str], int] = {}
 
     async def run(self) -> None:
         if not self._triggers:
@@ -151,6 +154,13 @@ class BlobEventSource:
                 json=[self._created_event(container_client.url, container, blob)],
             )
             if response.status_code < 300:
+                self._published[(info.name, blob.name)] = etag
+                continue
+            failures = self._failures[(info.name, blob.name, etag)] = self._failures.get(
+                (info.name, blob.name, etag), 0) + 1
+            if failures >= MAX_DELIVERIES:
+                log.error("giving up on %s/%s for %s after %d failed deliveries", container, blob.name,
+                          info.name, failures)
                 self._published[(info.name, blob.name)] = etag
 
     @staticmethod

@@ -135,4 +135,7 @@ def on_event(event: func.EventGridEvent) -> None:
 
 @app.blob_trigger(arg_name="blob", path="uploads/{name}", connection="AzureWebJobsStorage", source="EventGrid")
 def on_upload(blob: func.InputStream) -> None:
+    if "poison" in (blob.name or ""):
+        record("poison", {"name": blob.name})
+        raise ValueError("this blob cannot be processed")
     record("blobs", {"name": blob.name, "length": blob.length, "bytes": len(blob.read())})
