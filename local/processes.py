@@ -21,9 +21,26 @@ def start(command: Sequence[str], log_path: Path, cwd: Path | None = None,
 
 
 def command_line(pid: int) -> str:
+    """The process's command line; empty once it has exited."""
+    for _ in range(100):
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return ""
+        if raw:
+            return raw.replace(b"\0", b" ").decode(errors="replace")
+        # Empty for a zombie, but also for a live process while the kernel cannot read its memory
+        # (seen while Python imports many extension modules): look again.
+        if _state(pid) in {"Z", "X", ""}:
+            return ""
+        time.sleep(0.005)
+    return ""
+
+
+def _state(pid: int) -> str:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return ""
 
 

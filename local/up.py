@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -52,18 +53,18 @@ def up(root: Path, port: int | None = None, timeout_seconds: float = 60.0) -> Ru
         # The stack's endpoints replace the file's emulator defaults; explicit environment wins.
         env = {**endpoints.as_settings(), **os.environ}
         process = processes.start(command, host_dir / "host.log", cwd=root, env=env)
-        state = _wait_ready(host_dir, process.pid, timeout_seconds)
+        state = _wait_ready(host_dir, process, timeout_seconds)
     settings = json.loads((root / "local.settings.json").read_text())
     return Running(state["base_url"], settings["Host"]["FunctionKey"], started_stack, started_host)
 
 
-def _wait_ready(host_dir: Path, pid: int, timeout_seconds: float) -> dict:
+def _wait_ready(host_dir: Path, process: subprocess.Popen[bytes], timeout_seconds: float) -> dict:
     deadline = time.monotonic() + timeout_seconds
     while time.monotonic() < deadline:
         state = host_state(host_dir)
         if state and _answers(state["base_url"]):
             return state
-        if not processes.is_ours(pid, HOST_MARKER):
+        if process.poll() is not None:
             break
         time.sleep(0.1)
     log = (host_dir / "host.log").read_text(errors="replace")[-3000:]
