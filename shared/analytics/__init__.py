@@ -1,0 +1,1 @@
+"""What the company's conversations add up to: the dashboard's figures."""

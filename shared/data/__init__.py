@@ -1,0 +1,1 @@
+"""Business data: models, repositories over Cosmos DB, the company record."""

@@ -1,0 +1,83 @@
+"""The Cosmos DB connection: one async client per event loop, containers created on first use.
+
+The same code serves Azure Cosmos DB and the local stand-in; only settings differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+
+from azure.cosmos import PartitionKey
+from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
+
+from shared.settings import Settings
+
+# Partition keys follow the access patterns:
+CONTAINERS = {
+    # The one synthetic company and the state of its generation.
+    "company": "/id",
+    # Tools read and write one verified customer by id (point reads); the caller's phone number is
+    # looked up once per call, a cross-partition query on an indexed field.
+    "customers": "/id",
+    # A small catalog, listed whole and changed one product (its stock) at a time.
+    "products": "/id",
+    # A customer's purchase history is one partition; orders are written for one customer.
+    "purchases": "/customer_id",
+    # Likewise a customer's past conversations.
+    "conversations": "/customer_id",
+    # Counter documents the dashboard reads in one point read.
+    "dashboard": "/id",
+}
+
+
+class CosmosStore:
+    """Owns the async client of one event loop and the containers it has made sure of."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._client = CosmosClient(settings.cosmos_endpoint, credential=settings.cosmos_key,
+                                    connection_verify=settings.cosmos_verify_tls)
+        self._database: DatabaseProxy | None = None
+        self._containers: dict[str, ContainerProxy] = {}
+        self._lock = asyncio.Lock()
+
+    async def container(self, name: str) -> ContainerProxy:
+        if name not in self._containers:
+            async with self._lock:
+                if name not in self._containers:
+                    database = await self._ensure_database()
+                    self._containers[name] = await database.create_container_if_not_exists(
+                        name, partition_key=PartitionKey(CONTAINERS[name]))
+        return self._containers[name]
+
+    async def _ensure_database(self) -> DatabaseProxy:
+        if self._database is None:
+            self._database = await self._client.create_database_if_not_exists(self._settings.cosmos_database)
+        return self._database
+
+    async def drop_all(self) -> None:
+        """Deletes the database; the next use creates it empty."""
+        async with self._lock:
+            await self._client.delete_database(self._settings.cosmos_database)
+            self._database, self._containers = None, {}
+
+    async def close(self) -> None:
+        await self._client.close()
+
+
+_stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CosmosStore] = weakref.WeakKeyDictionary()
+
+
+def cosmos_store(settings: Settings) -> CosmosStore:
+    """The running loop's store: an async client cannot be shared across event loops."""
+    loop = asyncio.get_running_loop()
+    if loop not in _stores:
+        _stores[loop] = CosmosStore(settings)
+    return _stores[loop]
+
+
+def document(item: dict[str, Any]) -> dict[str, Any]:
+    """An item without Cosmos system fields (`_etag`, `_rid`, ...)."""
+    return {key: value for key, value in item.items() if not key.startswith("_")}

@@ -1,0 +1,169 @@
+"""Repositories of the business data over Cosmos DB containers.
+
+Writes that a retried activity may repeat are creates that treat "already exists" as done, so a
+repeated write never counts twice. Read-modify-write updates carry the item's etag and retry on
+a conflict, so concurrent updates never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from azure.core import MatchConditions
+from azure.cosmos.aio import ContainerProxy
+from azure.cosmos.exceptions import (
+    CosmosAccessConditionFailedError,
+    CosmosResourceExistsError,
+    CosmosResourceNotFoundError,
+)
+from pydantic import BaseModel
+
+from shared.data.cosmos import document
+from shared.data.models import Address, Conversation, Customer, Product, Purchase
+
+Model = TypeVar("Model", bound=BaseModel)
+WRITE_CONCURRENCY = 16
+
+
+class ConflictError(RuntimeError):
+    """An optimistic update kept losing to concurrent writers."""
+
+
+async def create_if_absent(container: ContainerProxy, item: BaseModel) -> bool:
+    """True when this call created the item; False when it existed already."""
+    try:
+        await container.create_item(item.model_dump(mode="json"))
+    except CosmosResourceExistsError:
+        return False
+    return True
+
+
+async def create_many(container: ContainerProxy, items: Sequence[BaseModel]) -> int:
+    """Creates the items that are absent, a bounded number at a time; returns how many were new."""
+    gate = asyncio.Semaphore(WRITE_CONCURRENCY)
+
+    async def one(item: BaseModel) -> bool:
+        async with gate:
+            return await create_if_absent(container, item)
+
+    return sum(await asyncio.gather(*(one(item) for item in items)))
+
+
+async def read(container: ContainerProxy, model: type[Model], item_id: str, partition: str) -> Model | None:
+    try:
+        return model.model_validate(document(await container.read_item(item_id, partition_key=partition)))
+    except CosmosResourceNotFoundError:
+        return None
+
+
+async def query(container: ContainerProxy, model: type[Model], sql: str, partition: str | None = None,
+                **parameters: Any) -> list[Model]:
+    options: dict[str, Any] = {"partition_key": partition} if partition is not None else {}
+    found = container.query_items(sql, parameters=[{"name": f"@{k}", "value": v} for k, v in parameters.items()],
+                                  **options)
+    return [model.model_validate(document(item)) async for item in found]
+
+
+async def update(container: ContainerProxy, item_id: str, partition: str,
+                 change: Callable[[dict[str, Any]], dict[str, Any]], attempts: int = 20) -> dict[str, Any]:
+    """Applies `change` to the current item under its etag, again on each conflict."""
+    for attempt in range(attempts):
+        if attempt:  # jittered backoff, so that writers who collided do not collide again
+            await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
+        current = await container.read_item(item_id, partition_key=partition)
+        try:
+            return await container.replace_item(item_id, change(document(current)), etag=current["_etag"],
+                                                 match_condition=MatchConditions.IfNotModified)
+        except CosmosAccessConditionFailedError:
+            continue
+    raise ConflictError(f"{item_id} changed under us {attempts} times in a row")
+
+
+class Customers:
+    def __init__(self, container: ContainerProxy) -> None:
+        self._container = container
+
+    async def get(self, customer_id: str) -> Customer | None:
+        return await read(self._container, Customer, customer_id, customer_id)
+
+    async def by_phone(self, phone: str) -> Customer | None:
+        found = await query(self._container, Customer, "SELECT * FROM c WHERE c.phone = @phone", phone=phone)
+        return found[0] if found else None
+
+    async def page(self, limit: int, continuation: str | None = None) -> tuple[list[Customer], str | None]:
+        pages = self._container.query_items("SELECT * FROM c ORDER BY c.id", max_item_count=limit).by_page(
+            continuation)
+        async for page in pages:
+            return [Customer.model_validate(document(item)) async for item in page], pages.continuation_token
+        return [], None
+
+    async def create_many(self, customers: Sequence[Customer]) -> int:
+        return await create_many(self._container, customers)
+
+    async def update_address(self, customer_id: str, address: Address) -> Customer:
+        def move(current: dict[str, Any]) -> dict[str, Any]:
+            history = [*current.get("previous_addresses", []), current["address"]]
+            return {**current, "address": address.model_dump(mode="json"), "previous_addresses": history}
+
+        return Customer.model_validate(document(await update(self._container, customer_id, customer_id, move)))
+
+    async def delete(self, customer_id: str) -> bool:
+        try:
+            await self._container.delete_item(customer_id, partition_key=customer_id)
+        except CosmosResourceNotFoundError:
+            return False
+        return True
+
+
+class Products:
+    def __init__(self, container: ContainerProxy) -> None:
+        self._container = container
+
+    async def get(self, product_id: str) -> Product | None:
+        return await read(self._container, Product, product_id, product_id)
+
+    async def all(self) -> list[Product]:
+        return await query(self._container, Product, "SELECT * FROM c ORDER BY c.id")
+
+    async def create_many(self, products: Sequence[Product]) -> int:
+        return await create_many(self._container, products)
+
+
+class Purchases:
+    def __init__(self, container: ContainerProxy) -> None:
+        self._container = container
+
+    async def of_customer(self, customer_id: str) -> list[Purchase]:
+        return await query(self._container, Purchase, "SELECT * FROM c WHERE c.customer_id = @customer ORDER BY"
+                           " c.purchased_at DESC", partition=customer_id, customer=customer_id)
+
+    async def create_many(self, purchases: Sequence[Purchase]) -> int:
+        return await create_many(self._container, purchases)
+
+
+class Conversations:
+    """Conversations, each counted once on the dashboard as it is written."""
+
+    def __init__(self, container: ContainerProxy, on_new: Callable[[Conversation], Awaitable[None]]) -> None:
+        self._container = container
+        self._on_new = on_new
+
+    async def of_customer(self, customer_id: str) -> list[Conversation]:
+        return await query(self._container, Conversation, "SELECT * FROM c WHERE c.customer_id = @customer",
+                           partition=customer_id, customer=customer_id)
+
+    async def record(self, conversation: Conversation) -> bool:
+        created = await create_if_absent(self._container, conversation)
+        if created:
+            await self._on_new(conversation)
+        return created
+
+    async def record_many(self, conversations: Iterable[Conversation]) -> int:
+        return sum([await self.record(c) for c in conversations])
+
+    async def scan(self) -> list[Conversation]:
+        """Every conversation: for a recount, never for serving a request."""
+        return await query(self._container, Conversation, "SELECT * FROM c")
