@@ -3,7 +3,10 @@
 import azure.durable_functions as df
 import azure.functions as func
 
+from blueprints.admin import bp as admin
 from blueprints.diagnostics import bp as diagnostics
+from blueprints.synthetic import bp as synthetic
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-app.register_functions(diagnostics)
+for blueprint in (admin, diagnostics, synthetic):
+    app.register_functions(blueprint)

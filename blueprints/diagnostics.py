@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import timedelta
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
+from blueprints.http import json_response, orchestration_view
+
 bp = df.Blueprint()
 # Each check has its own timeout; this bounds a run whose activities never come back.
 RUN_DEADLINE = timedelta(seconds=60)
-
-
-def _json(body: Any, status_code: int = 200) -> func.HttpResponse:
-    return func.HttpResponse(json.dumps(body), status_code=status_code, mimetype="application/json")
 
 
 @bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -28,7 +25,7 @@ async def health(req: func.HttpRequest) -> func.HttpResponse:
     settings = get_settings()
     reports = await asyncio.gather(*(run_check(name, settings) for name in CHECKS))
     summary = summarize(reports, settings.mode)
-    return _json(summary, 200 if summary["status"] == "healthy" else 503)
+    return json_response(summary, 200 if summary["status"] == "healthy" else 503)
 
 
 @bp.route(route="admin/diagnostics", methods=["POST"])
@@ -47,15 +44,8 @@ async def start_diagnostics(req: func.HttpRequest, client: df.DurableOrchestrati
 async def diagnostics_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     status = await client.get_status(req.route_params["instance_id"])
     if not status:
-        return _json({"error": "no diagnostics run with this id"}, 404)
-    return _json(
-        {
-            "id": status.instance_id,
-            "runtimeStatus": status.runtime_status.value if status.runtime_status else None,
-            "progress": status.custom_status,
-            "result": status.output,
-        }
-    )
+        return json_response({"error": "no diagnostics run with this id"}, 404)
+    return json_response(orchestration_view(status))
 
 
 @bp.orchestration_trigger(context_name="context")

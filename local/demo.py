@@ -1,13 +1,15 @@
 """`make demo`: the product's main job on the embedded default, end to end.
 
-Starts the local stack and the host (unless already up), runs the diagnostics orchestration
-through its HTTP trigger, shows its progress and result, and stops what it started.
+Starts the local stack and the host (unless already up), runs the diagnostics orchestration,
+creates the synthetic company when none exists (a Durable fan-out into Cosmos DB), shows
+progress, results and the dashboard, and stops what it started.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -15,6 +17,23 @@ import httpx
 from local.up import down, up
 
 TERMINAL = {"Completed", "Failed", "Terminated"}
+DEMO_COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 50, "products": 20,
+                "purchases": 200, "conversations": 100, "seed": 7}
+
+
+def follow(http: httpx.Client, status_path: str, render: Callable[[dict], str], timeout_seconds: float) -> dict:
+    """Polls an orchestration's status, printing each change of its progress, until it ends."""
+    deadline, last = time.monotonic() + timeout_seconds, None
+    while time.monotonic() < deadline:
+        status = http.get(status_path).json()
+        line = f"  {status['runtimeStatus']:<10} {render(status.get('progress') or {})}"
+        if line != last:
+            print(line)
+            last = line
+        if status["runtimeStatus"] in TERMINAL:
+            return status
+        time.sleep(0.2)
+    raise TimeoutError(f"{status_path} did not finish within {timeout_seconds:g} s")
 
 
 def run_diagnostics(http: httpx.Client, timeout_seconds: float = 90.0) -> dict:
@@ -22,19 +41,34 @@ def run_diagnostics(http: httpx.Client, timeout_seconds: float = 90.0) -> dict:
     started.raise_for_status()
     instance_id = started.json()["id"]
     print(f"diagnostics orchestration {instance_id} started (HTTP {started.status_code})")
-    deadline, last = time.monotonic() + timeout_seconds, None
-    while time.monotonic() < deadline:
-        status = http.get(f"/api/admin/diagnostics/{instance_id}").json()
-        progress = (status["runtimeStatus"], status["progress"])
-        if progress != last:
-            done = status["progress"] or {}
-            print(f"  {status['runtimeStatus']:<10} {done.get('done', 0)}/{done.get('total', '?')} checked"
-                  f" {', '.join(done.get('checked', []))}")
-            last = progress
-        if status["runtimeStatus"] in TERMINAL:
-            return status
-        time.sleep(0.2)
-    raise TimeoutError(f"diagnostics {instance_id} did not finish within {timeout_seconds:g} s")
+    return follow(http, f"/api/admin/diagnostics/{instance_id}",
+                  lambda p: f"{p.get('done', 0)}/{p.get('total', '?')} checked {', '.join(p.get('checked', []))}",
+                  timeout_seconds)
+
+
+def create_company(http: httpx.Client, timeout_seconds: float = 120.0) -> dict | None:
+    """Generates the demo company unless one exists; returns the run's final status."""
+    if http.get("/api/admin/company").status_code == 200:
+        print("\na company exists already: keeping it")
+        return None
+    started = http.post("/api/admin/synthetic", json=DEMO_COMPANY)
+    started.raise_for_status()
+    print(f"\nsynthetic company {DEMO_COMPANY['name']!r}: run {started.json()['id']}")
+    began = time.perf_counter()
+    status = follow(http, started.json()["statusUri"],
+                    lambda p: "  ".join(f"{kind} {n['done']}/{n['total']}"
+                                        for kind, n in (p.get("progress") or {}).items()),
+                    timeout_seconds)
+    print(f"  generated in {time.perf_counter() - began:.1f} s: {(status['result'] or {}).get('status')}")
+    return status
+
+
+def show_dashboard(http: httpx.Client) -> None:
+    figures = http.get("/api/admin/dashboard").json()
+    print(f"\ndashboard: {figures['conversations']} conversations of {figures['company']['name']}")
+    for dimension in ("by_topic", "by_agent", "by_sentiment", "by_outcome"):
+        top = sorted(figures[dimension].items(), key=lambda kv: -kv[1])[:5]
+        print(f"  {dimension[3:]:<10} " + ", ".join(f"{key} {count}" for key, count in top))
 
 
 def main() -> int:
@@ -46,11 +80,14 @@ def main() -> int:
         with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.function_key},
                           timeout=30) as http:
             status = run_diagnostics(http)
-        result = status["result"] or {}
-        print(f"\nresult: {status['runtimeStatus']}, {result.get('status')} in {result.get('mode')} mode")
-        for name, report in (result.get("dependencies") or {}).items():
-            print(f"  {name:<8} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
-        return 0 if status["runtimeStatus"] == "Completed" and result.get("status") == "healthy" else 1
+            result = status["result"] or {}
+            print(f"result: {status['runtimeStatus']}, {result.get('status')} in {result.get('mode')} mode")
+            for name, report in (result.get("dependencies") or {}).items():
+                print(f"  {name:<8} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
+            company = create_company(http)
+            show_dashboard(http)
+        healthy = status["runtimeStatus"] == "Completed" and result.get("status") == "healthy"
+        return 0 if healthy and (company is None or company["runtimeStatus"] == "Completed") else 1
     finally:
         down(root, host=running.started_host, stack=running.started_stack)
 

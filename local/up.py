@@ -39,10 +39,12 @@ def host_state(data_dir: Path) -> dict | None:
     return state if processes.is_ours(state["pid"], HOST_MARKER) else None
 
 
-def up(root: Path, port: int | None = None, timeout_seconds: float = 60.0) -> Running:
-    stack_dir, host_dir = root / ".local/stack", root / ".local/host"
+def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeout_seconds: float = 60.0) -> Running:
+    """Starts what is not running. A `state_dir` other than `.local` gets a stack on free ports."""
+    state_dir = state_dir or root / ".local"
+    stack_dir, host_dir = state_dir / "stack", state_dir / "host"
     started_stack = Stack.running(stack_dir) is None
-    endpoints = Stack(stack_dir).up()
+    endpoints = Stack(stack_dir).up(prefer_standard_ports=state_dir == root / ".local")
     state = host_state(host_dir)
     started_host = state is None
     if started_host:
@@ -78,13 +80,14 @@ def _answers(base_url: str) -> bool:
         return False
 
 
-def down(root: Path, host: bool = True, stack: bool = True) -> None:
-    state = host_state(root / ".local/host")
+def down(root: Path, state_dir: Path | None = None, host: bool = True, stack: bool = True) -> None:
+    state_dir = state_dir or root / ".local"
+    state = host_state(state_dir / "host")
     if host and state:
         processes.stop(state["pid"], HOST_MARKER)
         print(f"host stopped (pid {state['pid']})")
     if stack:
-        Stack(root / ".local/stack").down()
+        Stack(state_dir / "stack").down()
         print("stack stopped")
 
 
@@ -97,7 +100,7 @@ def main() -> None:
     if args.down:
         down(root)
         return
-    running = up(root, args.port)
+    running = up(root, port=args.port)
     print(f"host: {running.base_url}  (logs: .local/host/host.log; stop with `make down`)")
     print(f"try:  curl -s {running.base_url}/api/health")
 

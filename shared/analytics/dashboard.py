@@ -56,10 +56,11 @@ class Dashboard:
     def __init__(self, container: ContainerProxy) -> None:
         self._container = container
 
-    async def count(self, conversation: Conversation) -> None:
-        operations = [{"op": "incr", "path": "/conversations", "value": 1}]
+    async def count(self, conversation: Conversation, delta: int = 1) -> None:
+        """Adds `delta` (-1 when a conversation is deleted) to each of the conversation's counters."""
+        operations = [{"op": "incr", "path": "/conversations", "value": delta}]
         for dimension, keys in keys_of(conversation).items():
-            operations += [{"op": "incr", "path": f"/by_{dimension}/{_pointer(k)}", "value": 1} for k in keys]
+            operations += [{"op": "incr", "path": f"/by_{dimension}/{_pointer(k)}", "value": delta} for k in keys]
         for start in range(0, len(operations), MAX_PATCH_OPERATIONS):
             chunk = operations[start:start + MAX_PATCH_OPERATIONS]
             try:
@@ -74,7 +75,8 @@ class Dashboard:
         except CosmosResourceNotFoundError:
             return tally([])
         counters.pop("id")
-        return {key: dict(sorted(value.items())) if isinstance(value, dict) else value
+        # Keys a deletion brought back to zero are not worth showing.
+        return {key: {k: n for k, n in sorted(value.items()) if n} if isinstance(value, dict) else value
                 for key, value in counters.items()}
 
     async def rebuild(self, conversations: Iterable[Conversation]) -> dict[str, Any]:

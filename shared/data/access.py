@@ -20,6 +20,15 @@ class BusinessData:
     conversations: Conversations
     dashboard: Dashboard
 
+    async def forget_customer(self, customer_id: str) -> dict[str, int] | None:
+        """Deletes a customer with their purchases and conversations; None if there was no such customer."""
+        if await self.customers.get(customer_id) is None:
+            return None
+        forgotten = {"purchases": await self.purchases.forget_customer(customer_id),
+                     "conversations": await self.conversations.forget_customer(customer_id)}
+        await self.customers.delete(customer_id)
+        return forgotten
+
 
 async def business_data(settings: Settings) -> BusinessData:
     """Repositories over the running loop's Cosmos client; containers are created on first use."""
@@ -30,6 +39,7 @@ async def business_data(settings: Settings) -> BusinessData:
         customers=Customers(await store.container("customers")),
         products=Products(await store.container("products")),
         purchases=Purchases(await store.container("purchases")),
-        conversations=Conversations(await store.container("conversations"), on_new=dashboard.count),
+        conversations=Conversations(await store.container("conversations"), on_new=dashboard.count,
+                                    on_gone=lambda conversation: dashboard.count(conversation, -1)),
         dashboard=dashboard,
     )

@@ -35,11 +35,28 @@ class CompanyRecord(BaseModel):
     run_id: str
     status: RunStatus
     requested: dict[str, int]
-    written: dict[str, int] = {}
-    skipped: dict[str, int] = {}
+    # Per batch ("customers:25"): items stored and items skipped. Set, not added, so that a batch
+    # repeated after a crash is not counted twice.
+    batches: dict[str, dict[str, int]] = {}
     started_at: datetime
     finished_at: datetime | None = None
     error: str | None = None
+
+    def as_seen(self, orchestration_status: str | None) -> dict[str, Any]:
+        """The record for people, marked failed if its run died before it could say so itself."""
+        seen = {**self.model_dump(mode="json", exclude={"batches"}), "totals": self.totals()}
+        if self.status is RunStatus.GENERATING and orchestration_status in {"Failed", "Terminated", "Completed"}:
+            seen |= {"status": RunStatus.FAILED.value, "error": f"the run ended ({orchestration_status}) unfinished"}
+        return seen
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        """Stored and skipped items per kind."""
+        found = {kind: {"stored": 0, "skipped": 0} for kind in self.requested}
+        for batch, counts in self.batches.items():
+            kind = batch.split(":")[0]
+            for name in ("stored", "skipped"):
+                found[kind][name] += counts[name]
+        return found
 
 
 class Companies:
@@ -53,13 +70,11 @@ class Companies:
         """False when a company exists already: there is one per database."""
         return await create_if_absent(self._container, record)
 
-    async def tally(self, run_id: str, kind: str, written: int, skipped: int) -> None:
+    async def record_batch(self, run_id: str, batch: str, stored: int, skipped: int) -> None:
         def add(current: dict[str, Any]) -> dict[str, Any]:
             if current["run_id"] != run_id:
                 return current
-            counts = {**current["written"], kind: current["written"].get(kind, 0) + written}
-            misses = {**current["skipped"], kind: current["skipped"].get(kind, 0) + skipped}
-            return {**current, "written": counts, "skipped": misses}
+            return {**current, "batches": {**current["batches"], batch: {"stored": stored, "skipped": skipped}}}
 
         await update(self._container, RECORD_ID, RECORD_ID, add)
 

@@ -143,13 +143,21 @@ class Purchases:
     async def create_many(self, purchases: Sequence[Purchase]) -> int:
         return await create_many(self._container, purchases)
 
+    async def forget_customer(self, customer_id: str) -> int:
+        gone = await self.of_customer(customer_id)
+        for purchase in gone:
+            await self._container.delete_item(purchase.id, partition_key=customer_id)
+        return len(gone)
+
 
 class Conversations:
     """Conversations, each counted once on the dashboard as it is written."""
 
-    def __init__(self, container: ContainerProxy, on_new: Callable[[Conversation], Awaitable[None]]) -> None:
+    def __init__(self, container: ContainerProxy, on_new: Callable[[Conversation], Awaitable[None]],
+                 on_gone: Callable[[Conversation], Awaitable[None]]) -> None:
         self._container = container
         self._on_new = on_new
+        self._on_gone = on_gone
 
     async def of_customer(self, customer_id: str) -> list[Conversation]:
         return await query(self._container, Conversation, "SELECT * FROM c WHERE c.customer_id = @customer",
@@ -160,6 +168,13 @@ class Conversations:
         if created:
             await self._on_new(conversation)
         return created
+
+    async def forget_customer(self, customer_id: str) -> int:
+        gone = await self.of_customer(customer_id)
+        for conversation in gone:
+            await self._container.delete_item(conversation.id, partition_key=customer_id)
+            await self._on_gone(conversation)
+        return len(gone)
 
     async def record_many(self, conversations: Iterable[Conversation]) -> int:
         return sum([await self.record(c) for c in conversations])

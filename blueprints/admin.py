@@ -1,0 +1,140 @@
+"""Admin HTTP API: the synthetic company, its customers and products, and the dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints.http import BadRequestError, bad_request, error_response, json_response, orchestration_view
+
+bp = df.Blueprint()
+
+
+async def _data() -> Any:
+    from shared.data.access import business_data
+    from shared.settings import get_settings
+
+    return await business_data(get_settings())
+
+
+@bp.route(route="admin/synthetic", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+async def start_synthetic(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from shared.synthetic.spec import CompanySpec
+
+    from blueprints.http import parse_body
+    from shared.synthetic.run import orchestration_input
+
+    try:
+        spec = parse_body(req, CompanySpec)
+    except BadRequestError as error:
+        return bad_request(error)
+    existing = await (await _data()).companies.current()
+    if existing is not None:
+        return error_response(409, f"company {existing.name!r} exists ({existing.status.value}): "
+                                   "DELETE /api/admin/company first")
+    run_id = f"synthetic-{uuid.uuid4().hex}"
+    await client.start_new("synthetic_orchestrator", run_id, orchestration_input(spec, run_id))
+    return json_response({"id": run_id, "statusUri": f"/api/admin/synthetic/{run_id}"}, 202)
+
+
+@bp.route(route="admin/synthetic/{run_id}", methods=["GET"])
+@bp.durable_client_input(client_name="client")
+async def synthetic_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    status = await client.get_status(req.route_params["run_id"])
+    if not status or status.name != "synthetic_orchestrator":
+        return error_response(404, "no synthetic run with this id")
+    return json_response(orchestration_view(status))
+
+
+@bp.route(route="admin/synthetic/{run_id}/cancel", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+async def cancel_synthetic(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from blueprints.synthetic import CANCEL_EVENT
+
+    run_id = req.route_params["run_id"]
+    status = await client.get_status(run_id)
+    if not status or status.name != "synthetic_orchestrator":
+        return error_response(404, "no synthetic run with this id")
+    if status.runtime_status not in (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending):
+        return error_response(409, f"the run is {status.runtime_status.value}: nothing to cancel")
+    await client.raise_event(run_id, CANCEL_EVENT, None)
+    return json_response({"id": run_id, "cancelling": True}, 202)
+
+
+@bp.route(route="admin/company", methods=["GET"])
+@bp.durable_client_input(client_name="client")
+async def get_company(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    record = await (await _data()).companies.current()
+    if record is None:
+        return error_response(404, "no company yet: POST /api/admin/synthetic creates one")
+    run = await client.get_status(record.run_id)
+    runtime = run.runtime_status.value if run and run.runtime_status else None
+    return json_response(record.as_seen(runtime))
+
+
+@bp.route(route="admin/company", methods=["DELETE"])
+async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.data.company import RunStatus
+    from shared.data.cosmos import cosmos_store
+    from shared.settings import get_settings
+
+    record = await (await _data()).companies.current()
+    if record is not None and record.status is RunStatus.GENERATING:
+        return error_response(409, f"run {record.run_id} is still generating: cancel it first")
+    await cosmos_store(get_settings()).drop_all()
+    return func.HttpResponse(status_code=204)
+
+
+@bp.route(route="admin/customers", methods=["GET"])
+async def list_customers(req: func.HttpRequest) -> func.HttpResponse:
+    from blueprints.http import parse_model
+    from shared.data.paging import PageRequest
+
+    try:
+        page = parse_model(PageRequest, dict(req.params))
+    except BadRequestError as error:
+        return bad_request(error)
+    customers, continuation = await (await _data()).customers.page(page.limit, page.continuation)
+    return json_response({"items": [c.model_dump(mode="json") for c in customers], "continuation": continuation})
+
+
+@bp.route(route="admin/customers/{customer_id}", methods=["GET"])
+async def get_customer(req: func.HttpRequest) -> func.HttpResponse:
+    customer = await (await _data()).customers.get(req.route_params["customer_id"])
+    if customer is None:
+        return error_response(404, "no customer with this id")
+    return json_response(customer.model_dump(mode="json"))
+
+
+@bp.route(route="admin/customers/{customer_id}", methods=["DELETE"])
+async def delete_customer(req: func.HttpRequest) -> func.HttpResponse:
+    forgotten = await (await _data()).forget_customer(req.route_params["customer_id"])
+    if forgotten is None:
+        return error_response(404, "no customer with this id")
+    return json_response({"deleted": req.route_params["customer_id"], **forgotten})
+
+
+@bp.route(route="admin/products", methods=["GET"])
+async def list_products(req: func.HttpRequest) -> func.HttpResponse:
+    products = await (await _data()).products.all()
+    return json_response({"items": [p.model_dump(mode="json") for p in products]})
+
+
+@bp.route(route="admin/dashboard", methods=["GET"])
+async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
+    data = await _data()
+    record = await data.companies.current()
+    company = None if record is None else {"name": record.name, "industry": record.industry,
+                                           "status": record.status.value, "totals": record.totals()}
+    return json_response({"company": company, **await data.dashboard.figures()})
+
+
+@bp.route(route="openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def openapi(req: func.HttpRequest) -> func.HttpResponse:
+    from blueprints.openapi import document
+
+    return json_response(document())

@@ -1,0 +1,1 @@
+"""Synthetic companies: deterministic offline generation, or an LLM writing the text."""
