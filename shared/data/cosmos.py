@@ -67,15 +67,17 @@ class CosmosStore:
         await self._client.close()
 
 
-_stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, CosmosStore] = weakref.WeakKeyDictionary()
+_stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, str], CosmosStore]] = (
+    weakref.WeakKeyDictionary())
 
 
 def cosmos_store(settings: Settings) -> CosmosStore:
-    """The running loop's store: an async client cannot be shared across event loops."""
-    loop = asyncio.get_running_loop()
-    if loop not in _stores:
-        _stores[loop] = CosmosStore(settings)
-    return _stores[loop]
+    """The running loop's store of this account and database: an async client cannot change loops."""
+    stores = _stores.setdefault(asyncio.get_running_loop(), {})
+    key = (settings.cosmos_endpoint, settings.cosmos_database)
+    if key not in stores:
+        stores[key] = CosmosStore(settings)
+    return stores[key]
 
 
 def document(item: dict[str, Any]) -> dict[str, Any]:
