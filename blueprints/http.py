@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import azure.functions as func
-from pydantic import BaseModel, ValidationError
 
-Model = TypeVar("Model", bound=BaseModel)
+if TYPE_CHECKING:  # pydantic loads on the first request, not at cold start
+    from pydantic import BaseModel
+
+Model = TypeVar("Model", bound="BaseModel")
 
 
 class BadRequestError(Exception):
@@ -32,6 +34,8 @@ def bad_request(error: BadRequestError) -> func.HttpResponse:
 
 
 def parse_model(model: type[Model], value: Any) -> Model:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(value)
     except ValidationError as error:
