@@ -3,21 +3,25 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 NODE_DIR := local/stack/node
-STAMP := .local/setup.stamp
+PY_STAMP := .local/python.stamp
+NODE_STAMP := .local/node.stamp
 
 .PHONY: setup demo test up down lint bench
 
-setup: $(STAMP) local.settings.json
+setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
-# Re-run only when a dependency list changes: setup is idempotent and quick when nothing did.
-$(STAMP): requirements.txt requirements-local.txt $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
-	@command -v node >/dev/null || { echo "Node.js 20+ is required (apt-get install nodejs npm)"; exit 1; }
+# Each part re-runs only when its dependency list changes: setup is idempotent and quick.
+$(PY_STAMP): requirements.txt requirements-local.txt
 	@test -x $(PY) || $(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-local.txt
-	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
-	@mkdir -p .local && touch $(STAMP)
+	@mkdir -p .local && touch $@
 
-local.settings.json: local.settings.sample.json | $(STAMP)
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR)/patches/*.patch
+	@command -v node >/dev/null || { echo "Node.js 20+ and npm are required (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
+	@mkdir -p .local && touch $@
+
+local.settings.json: local.settings.sample.json | $(PY_STAMP)
 	$(PY) -m local.settings_file
 
 demo: setup
@@ -38,3 +42,4 @@ lint: setup
 
 bench: setup
 	$(PY) bench/import_time.py
+	$(PY) bench/synthetic.py
