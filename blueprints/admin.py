@@ -23,10 +23,9 @@ async def _data() -> Any:
 @bp.route(route="admin/synthetic", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 async def start_synthetic(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    from shared.synthetic.spec import CompanySpec
-
     from blueprints.http import parse_body
     from shared.synthetic.run import orchestration_input
+    from shared.synthetic.spec import CompanySpec
 
     try:
         spec = parse_body(req, CompanySpec)

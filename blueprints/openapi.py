@@ -35,11 +35,10 @@ def _path_parameter(name: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    from shared.synthetic.spec import CompanySpec
-
     from shared.data.company import CompanyRecord
     from shared.data.models import Customer, Product
     from shared.data.paging import MAX_PAGE
+    from shared.synthetic.spec import CompanySpec
 
     components: dict[str, Any] = {}
     spec, customer = _schema(CompanySpec, components), _schema(Customer, components)

@@ -47,9 +47,8 @@ def synthetic_orchestrator(context: df.DurableOrchestrationContext):
 
 @bp.activity_trigger(input_name="work")
 async def synthetic_begin(work: dict[str, Any]) -> bool:
-    from shared.synthetic.spec import CompanySpec
-
     from shared.synthetic import run
+    from shared.synthetic.spec import CompanySpec
 
     data = await _data()
     return await run.begin(data, CompanySpec(**work["spec"]), work["run_id"], datetime.now(UTC))
@@ -57,11 +56,10 @@ async def synthetic_begin(work: dict[str, Any]) -> bool:
 
 @bp.activity_trigger(input_name="work")
 async def synthetic_batch(work: dict[str, Any]) -> dict[str, Any]:
-    from shared.synthetic.spec import CompanySpec
-
     from shared.settings import get_settings
     from shared.synthetic import run
     from shared.synthetic.llm import LlmWriter
+    from shared.synthetic.spec import CompanySpec
 
     settings = get_settings()
     writer = LlmWriter(settings) if settings.llm_base_url else None

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.synthetic.spec import CompanySpec
-
 from blueprints.synthetic import synthetic_orchestrator
 from local.host.durable.history import EventType, event, numbered_actions
 from shared.synthetic.run import orchestration_input
+from shared.synthetic.spec import CompanySpec
 
 SPEC = CompanySpec(name="Fabrikam", industry="electronics", customers=30, products=5, purchases=0, conversations=0)
 RUN = orchestration_input(SPEC, "synthetic-1")
