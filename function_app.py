@@ -5,8 +5,10 @@ import azure.functions as func
 
 from blueprints.admin import bp as admin
 from blueprints.diagnostics import bp as diagnostics
+from blueprints.documents import bp as documents
+from blueprints.ingestion import bp as ingestion
 from blueprints.synthetic import bp as synthetic
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-for blueprint in (admin, diagnostics, synthetic):
+for blueprint in (admin, diagnostics, documents, ingestion, synthetic):
     app.register_functions(blueprint)

@@ -38,11 +38,14 @@ def document() -> dict[str, Any]:
     from shared.data.company import CompanyRecord
     from shared.data.models import Customer, Product
     from shared.data.paging import MAX_PAGE
+    from shared.knowledge.documents import DocumentStatus
+    from shared.knowledge.index import Hit
     from shared.synthetic.spec import CompanySpec
 
     components: dict[str, Any] = {}
     spec, customer = _schema(CompanySpec, components), _schema(Customer, components)
     product, company = _schema(Product, components), _schema(CompanyRecord, components)
+    status, hit = _schema(DocumentStatus, components), _schema(Hit, components)
     error = _json("the request was refused; `error` says why, `fields` names bad fields")
     missing = _json("not found")
     paths = {
@@ -77,6 +80,27 @@ def document() -> dict[str, Any]:
         "/api/admin/dashboard": {"get": _operation(
             "Conversations by topic, product, agent, sentiment, outcome and day",
             {"200": _json("the figures")})},
+        "/api/admin/documents": {
+            "post": {**_operation(
+                "Upload a knowledge document (PDF, DOCX, TXT, MD); a blob trigger indexes it",
+                {"202": _json("stored; indexing follows"), "400": error, "413": error, "415": error}),
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"]}}}}},
+            "get": _operation("Every document and its state", {"200": _json("items")})},
+        "/api/admin/documents/{name}": {
+            "get": _operation("A document's state: uploaded, indexing, indexed (chunks) or failed (reason)",
+                              {"200": _json("the state", status), "404": missing},
+                              parameters=[_path_parameter("name")]),
+            "delete": _operation("Delete a document, its file and its chunks", {"200": _json("what was deleted"),
+                                                                             "404": missing},
+                                 parameters=[_path_parameter("name")])},
+        "/api/admin/search": {"get": _operation(
+            "Hybrid search of the knowledge base; each hit cites its document and page",
+            {"200": _json("hits", {"type": "object", "properties": {"hits": {"type": "array", "items": hit}}}),
+             "400": error},
+            parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
+                        {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}])},
         "/api/admin/diagnostics": {"post": _operation(
             "Check every dependency (a Durable orchestration)", {"202": _json("started")})},
         "/api/admin/diagnostics/{instance_id}": {"get": _operation(

@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     search_endpoint: str = Field("", alias="SEARCH_ENDPOINT")
     search_key: str = Field("", alias="SEARCH_KEY", repr=False)
     local_data_dir: Path = Field(Path(".local/data"), alias="LOCAL_DATA_DIR")
+    # Empty: the offline MiniLM model. Else an OpenAI-compatible endpoint (Azure OpenAI: .../openai/v1/).
+    embedding_base_url: str = Field("", alias="EMBEDDING_BASE_URL")
+    embedding_api_key: str = Field("", alias="EMBEDDING_API_KEY", repr=False)
+    embedding_model: str = Field("text-embedding-3-large", alias="EMBEDDING_MODEL")
+    embedding_dimensions: int = Field(1024, alias="EMBEDDING_DIMENSIONS", ge=64, le=3072)
+    search_index: str = Field("knowledge", alias="SEARCH_INDEX")
+    max_document_bytes: int = Field(20 * 1024 * 1024, alias="MAX_DOCUMENT_BYTES", gt=0)
     llm_base_url: str = Field("", alias="LLM_BASE_URL")
     llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
     llm_model: str = Field("", alias="LLM_MODEL")

@@ -29,6 +29,8 @@ CONTAINERS = {
     "conversations": "/customer_id",
     # Counter documents the dashboard reads in one point read.
     "dashboard": "/id",
+    # One status per knowledge document, read and written by its name.
+    "documents": "/id",
 }
 
 

@@ -87,7 +87,14 @@ async def check_cosmos(settings: Settings, deep: bool) -> tuple[Status, str]:
 async def check_search(settings: Settings, deep: bool) -> tuple[Status, str]:
     if settings.search_endpoint:
         return await _http_probe(settings.search_endpoint, {"api-key": settings.search_key})
-    return Status.ABSENT, "no search index yet: the knowledge base is not installed"
+    from shared.knowledge.base import index_path, knowledge_base
+    from shared.knowledge.index import count_chunks
+
+    chunks = await asyncio.to_thread(count_chunks, index_path(settings))
+    if deep:
+        hits = await knowledge_base(settings).search("return policy", top=1)
+        return Status.UP, f"local hybrid index: {chunks} chunks; a test query found {len(hits)}"
+    return Status.UP, f"local hybrid index: {chunks} chunks"
 
 
 async def check_llm(settings: Settings, deep: bool) -> tuple[Status, str]:

@@ -1,0 +1,92 @@
+"""Azure AI Search adapter of the index port: a vector field, a semantic configuration, hybrid queries.
+
+Not exercised offline (there is no emulator); it speaks the same port as the local index.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from shared.knowledge.chunks import Chunk
+from shared.knowledge.index import Hit
+from shared.settings import Settings
+
+PROFILE, ALGORITHM, SEMANTIC = "chunks-vector", "chunks-hnsw", "chunks-semantic"
+
+
+class AzureSearchIndex:
+    def __init__(self, settings: Settings, dimensions: int) -> None:
+        from azure.core.credentials import AzureKeyCredential
+        from azure.search.documents.aio import SearchClient
+        from azure.search.documents.indexes.aio import SearchIndexClient
+
+        credential = AzureKeyCredential(settings.search_key)
+        self._name = settings.search_index
+        self._dimensions = dimensions
+        self._indexes = SearchIndexClient(settings.search_endpoint, credential)
+        self._client = SearchClient(settings.search_endpoint, settings.search_index, credential)
+        self._ensured = False
+
+    async def _ensure(self) -> None:
+        """Creates or updates the index once per process, never at import."""
+        if self._ensured:
+            return
+        from azure.search.documents.indexes.models import (
+            HnswAlgorithmConfiguration,
+            SearchableField,
+            SearchField,
+            SearchFieldDataType,
+            SearchIndex,
+            SemanticConfiguration,
+            SemanticField,
+            SemanticPrioritizedFields,
+            SemanticSearch,
+            SimpleField,
+            VectorSearch,
+            VectorSearchProfile,
+        )
+
+        fields = [
+            SimpleField(name="id", type=SearchFieldDataType.String, key=True),
+            SimpleField(name="document", type=SearchFieldDataType.String, filterable=True),
+            SimpleField(name="page", type=SearchFieldDataType.Int32),
+            SearchableField(name="text", type=SearchFieldDataType.String, analyzer_name="en.microsoft"),
+            SearchField(name="vector", type=SearchFieldDataType.Collection(SearchFieldDataType.Single),
+                        searchable=True, vector_search_dimensions=self._dimensions,
+                        vector_search_profile_name=PROFILE),
+        ]
+        await self._indexes.create_or_update_index(SearchIndex(
+            name=self._name, fields=fields,
+            vector_search=VectorSearch(algorithms=[HnswAlgorithmConfiguration(name=ALGORITHM)],
+                                       profiles=[VectorSearchProfile(name=PROFILE,
+                                                                     algorithm_configuration_name=ALGORITHM)]),
+            semantic_search=SemanticSearch(configurations=[SemanticConfiguration(
+                name=SEMANTIC, prioritized_fields=SemanticPrioritizedFields(content_fields=[SemanticField("text")]))]),
+        ))
+        self._ensured = True
+
+    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        await self.delete_document(document)
+        batch = [{**c.model_dump(), "vector": v.tolist()} for c, v in zip(chunks, vectors, strict=True)]
+        for start in range(0, len(batch), 500):
+            await self._client.upload_documents(batch[start:start + 500])
+
+    async def delete_document(self, document: str) -> int:
+        await self._ensure()
+        quoted = document.replace("'", "''")
+        found = self._client.search(search_text="*", filter=f"document eq '{quoted}'", select=["id"], top=100000)
+        ids = [{"id": item["id"]} async for item in found]
+        if ids:
+            await self._client.delete_documents(ids)
+        return len(ids)
+
+    async def search(self, text: str, vector: np.ndarray, top: int) -> list[Hit]:
+        from azure.search.documents.models import VectorizedQuery
+
+        await self._ensure()
+        results = await self._client.search(
+            search_text=text, top=top, query_type="semantic", semantic_configuration_name=SEMANTIC,
+            vector_queries=[VectorizedQuery(vector=vector.tolist(), k_nearest_neighbors=top, fields="vector")],
+            select=["id", "document", "page", "text"])
+        return [Hit(id=r["id"], document=r["document"], page=r["page"], text=r["text"],
+                    score=r.get("@search.reranker_score") or r["@search.score"]) async for r in results]

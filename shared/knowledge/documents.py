@@ -1,0 +1,57 @@
+"""Each knowledge document's state: uploaded, indexing, indexed (with its chunk count) or failed (why)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from azure.cosmos.aio import ContainerProxy
+from azure.cosmos.exceptions import CosmosResourceNotFoundError
+from pydantic import BaseModel
+
+from shared.data.repositories import query, read
+
+# Names become blob names, Cosmos ids and citations: keep them plain.
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}$")
+
+
+class DocumentState(StrEnum):
+    UPLOADED = "uploaded"
+    INDEXING = "indexing"
+    INDEXED = "indexed"
+    FAILED = "failed"
+
+
+class DocumentStatus(BaseModel):
+    id: str  # the document's name
+    state: DocumentState
+    size: int | None = None
+    chunks: int | None = None
+    reason: str | None = None
+    updated_at: datetime
+
+
+class DocumentStatuses:
+    def __init__(self, container: ContainerProxy) -> None:
+        self._container = container
+
+    async def set(self, name: str, state: DocumentState, **fields: object) -> DocumentStatus:
+        current = await self.get(name)
+        kept = {"size": current.size} if current else {}
+        status = DocumentStatus(id=name, state=state, updated_at=datetime.now(UTC), **{**kept, **fields})
+        await self._container.upsert_item(status.model_dump(mode="json"))
+        return status
+
+    async def get(self, name: str) -> DocumentStatus | None:
+        return await read(self._container, DocumentStatus, name, name)
+
+    async def all(self) -> list[DocumentStatus]:
+        return await query(self._container, DocumentStatus, "SELECT * FROM c ORDER BY c.id")
+
+    async def delete(self, name: str) -> bool:
+        try:
+            await self._container.delete_item(name, partition_key=name)
+        except CosmosResourceNotFoundError:
+            return False
+        return True
