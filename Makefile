@@ -45,3 +45,5 @@ lint: setup
 bench: setup
 	$(PY) bench/import_time.py
 	$(PY) bench/synthetic.py
+	$(PY) bench/retrieval.py
+	$(PY) bench/ingest.py
