@@ -8,7 +8,8 @@ from blueprints.diagnostics import bp as diagnostics
 from blueprints.documents import bp as documents
 from blueprints.ingestion import bp as ingestion
 from blueprints.synthetic import bp as synthetic
+from blueprints.tools import bp as tools
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-for blueprint in (admin, diagnostics, documents, ingestion, synthetic):
+for blueprint in (admin, diagnostics, documents, ingestion, synthetic, tools):
     app.register_functions(blueprint)

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     embedding_dimensions: int = Field(1024, alias="EMBEDDING_DIMENSIONS", ge=64, le=3072)
     search_index: str = Field("knowledge", alias="SEARCH_INDEX")
     max_document_bytes: int = Field(20 * 1024 * 1024, alias="MAX_DOCUMENT_BYTES", gt=0)
+    # Empty: the offline stand-in over the company's own pages.
+    web_search_url: str = Field("", alias="WEB_SEARCH_URL")
+    web_search_key: str = Field("", alias="WEB_SEARCH_KEY", repr=False)
+    # Empty: emails go to the `outbox` blob container. Else an HTTP workflow (Logic Apps) that sends them.
+    email_workflow_url: str = Field("", alias="EMAIL_WORKFLOW_URL", repr=False)
     llm_base_url: str = Field("", alias="LLM_BASE_URL")
     llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
     llm_model: str = Field("", alias="LLM_MODEL")

@@ -112,3 +112,14 @@ class ProbeHost(HostProcess):
     def records(self, kind: str) -> list[dict]:
         path = self.output / f"{kind}.log"
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def generate_company(host: HostProcess, spec: dict, timeout_seconds: float = 60) -> dict:
+    """Replaces the host's company with a freshly generated one; returns the run's final status."""
+    with host.client() as http:
+        http.delete("/api/admin/company")
+        started = http.post("/api/admin/synthetic", json=spec)
+        assert started.status_code == 202, started.text
+        run_id = started.json()["id"]
+        return wait_for(lambda: (s := http.get(f"/api/admin/synthetic/{run_id}").json())["runtimeStatus"]
+                        in {"Completed", "Failed"} and s, timeout_seconds)

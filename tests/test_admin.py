@@ -13,7 +13,7 @@ from local.stack import Endpoints
 from shared.analytics.dashboard import tally
 from shared.data.access import business_data
 from shared.settings import Settings
-from tests.hosting import HostProcess, wait_for
+from tests.hosting import HostProcess, generate_company, wait_for
 
 SMALL = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 12, "products": 6, "purchases": 30,
          "conversations": 15, "seed": 3}
@@ -27,16 +27,6 @@ def admin_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> It
     host.database = database  # type: ignore[attr-defined]
     yield host.start()
     host.stop()
-
-
-def generate(host: HostProcess, spec: dict) -> dict:
-    with host.client() as http:
-        http.delete("/api/admin/company")
-        started = http.post("/api/admin/synthetic", json=spec)
-        assert started.status_code == 202, started.text
-        run_id = started.json()["id"]
-        return wait_for(lambda: (s := http.get(f"/api/admin/synthetic/{run_id}").json())["runtimeStatus"]
-                        in {"Completed", "Failed"} and s, timeout_seconds=60)
 
 
 @pytest.mark.parametrize(("change", "field"), [
@@ -64,7 +54,7 @@ def test_a_body_that_is_not_json_is_refused(admin_host: HostProcess) -> None:
 
 async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount(admin_host: HostProcess,
                                                                                   stack: Endpoints) -> None:
-    status = generate(admin_host, SMALL)
+    status = generate_company(admin_host, SMALL)
     assert status["runtimeStatus"] == "Completed"
     assert status["result"]["status"] == "complete"
     assert all(p["done"] == p["total"] for p in status["progress"]["progress"].values())
@@ -89,7 +79,7 @@ async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount
 
 def test_the_same_seed_gives_the_same_company(admin_host: HostProcess) -> None:
     def snapshot() -> tuple[list, list]:
-        assert generate(admin_host, SMALL)["result"]["status"] == "complete"
+        assert generate_company(admin_host, SMALL)["result"]["status"] == "complete"
         with admin_host.client() as http:
             return (http.get("/api/admin/customers", params={"limit": 100}).json()["items"],
                     http.get("/api/admin/products").json()["items"])
@@ -98,7 +88,7 @@ def test_the_same_seed_gives_the_same_company(admin_host: HostProcess) -> None:
 
 
 def test_deleting_a_customer_removes_their_records_and_their_dashboard_counts(admin_host: HostProcess) -> None:
-    generate(admin_host, SMALL)
+    generate_company(admin_host, SMALL)
     with admin_host.client() as http:
         before = http.get("/api/admin/dashboard").json()["conversations"]
         customer_id = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]["id"]

@@ -31,6 +31,8 @@ CONTAINERS = {
     "dashboard": "/id",
     # One status per knowledge document, read and written by its name.
     "documents": "/id",
+    # Conversations with a verified caller: every tool call reads one by id.
+    "sessions": "/id",
 }
 
 

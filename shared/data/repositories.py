@@ -32,6 +32,12 @@ class ConflictError(RuntimeError):
     """An optimistic update kept losing to concurrent writers."""
 
 
+class OutOfStockError(RuntimeError):
+    def __init__(self, available: int) -> None:
+        super().__init__(f"only {available} in stock")
+        self.available = available
+
+
 async def create_if_absent(container: ContainerProxy, item: BaseModel) -> bool:
     """True when this call created the item; False when it existed already."""
     try:
@@ -131,6 +137,16 @@ class Products:
     async def create_many(self, products: Sequence[Product]) -> int:
         return await create_many(self._container, products)
 
+    async def reserve(self, product_id: str, quantity: int) -> Product:
+        """Takes `quantity` out of stock, under the item's etag; raises OutOfStockError if short."""
+
+        def take(current: dict[str, Any]) -> dict[str, Any]:
+            if current["stock"] < quantity:
+                raise OutOfStockError(current["stock"])
+            return {**current, "stock": current["stock"] - quantity}
+
+        return Product.model_validate(document(await update(self._container, product_id, product_id, take)))
+
 
 class Purchases:
     def __init__(self, container: ContainerProxy) -> None:
@@ -142,6 +158,12 @@ class Purchases:
 
     async def create_many(self, purchases: Sequence[Purchase]) -> int:
         return await create_many(self._container, purchases)
+
+    async def create(self, purchase: Purchase) -> bool:
+        return await create_if_absent(self._container, purchase)
+
+    async def get(self, customer_id: str, purchase_id: str) -> Purchase | None:
+        return await read(self._container, Purchase, purchase_id, customer_id)
 
     async def forget_customer(self, customer_id: str) -> int:
         gone = await self.of_customer(customer_id)

@@ -1,0 +1,96 @@
+"""The agents' tools: one activity per tool for orchestrations, and the HTTP endpoint the media path calls."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints.http import BadRequestError, bad_request, error_response, json_response
+
+bp = df.Blueprint()
+# Listed here so that registering the activities imports no tool code at cold start;
+# a test checks the list against the registry.
+TOOL_NAMES = (
+    "get_customer_profile", "update_customer_address", "get_purchase_history", "list_products", "get_product",
+    "create_order", "search_knowledge_base", "web_search", "send_email", "summarize_conversation", "handoff",
+    "transfer_to_human", "end_call",
+)
+
+
+@bp.route(route="sessions", methods=["POST"])
+async def open_session(req: func.HttpRequest) -> func.HttpResponse:
+    """Opens a session for a verified customer: by phone number (a call) or id (after a web login)."""
+    from blueprints.http import parse_body
+    from shared.data.access import business_data
+    from shared.settings import get_settings
+    from shared.tools.runner import sessions
+    from shared.tools.session_request import SessionRequest
+
+    try:
+        request = parse_body(req, SessionRequest)
+    except BadRequestError as error:
+        return bad_request(error)
+    settings = get_settings()
+    customers = (await business_data(settings)).customers
+    customer = await (customers.by_phone(request.phone) if request.phone else customers.get(request.customer_id))
+    if customer is None:
+        return error_response(404, "no customer with this phone number or id")
+    session, token = await (await sessions(settings)).open(customer.id, request.channel, request.call_instance_id)
+    return json_response({"session_id": session.id, "token": token, "customer_id": customer.id,
+                          "first_name": customer.first_name}, 201)
+
+
+@bp.route(route="tools", methods=["GET"])
+def list_tools(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.tools.runner import all_tools
+
+    return json_response([spec.schema() for spec in all_tools().values()])
+
+
+@bp.route(route="tools/{name}", methods=["POST"])
+async def call_tool(req: func.HttpRequest) -> func.HttpResponse:
+    """Runs a tool for the session named in x-session-id, proven by x-session-token."""
+    from shared.settings import get_settings
+    from shared.tools.runner import run_tool, sessions
+
+    settings = get_settings()
+    session = await (await sessions(settings)).verify(req.headers.get("x-session-id", ""),
+                                                     req.headers.get("x-session-token", ""))
+    if session is None:
+        return error_response(401, "unknown session or wrong x-session-token")
+    try:
+        arguments = json.loads(req.get_body() or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return error_response(400, f"the arguments are not JSON: {error}")
+    if not isinstance(arguments, dict):
+        return error_response(400, "the arguments must be a JSON object")
+    name = req.route_params["name"]
+    if name not in TOOL_NAMES:
+        return error_response(404, f"no tool named {name!r}")
+    call_id = req.headers.get("x-tool-call-id") or uuid.uuid4().hex
+    result = await run_tool(settings, name, session, arguments, call_id)
+    return json_response(result.model_dump(), 400 if result.fields else 200)
+
+
+def _activity(name: str) -> None:
+    async def run(work: dict[str, Any]) -> dict[str, Any]:
+        from shared.settings import get_settings
+        from shared.tools.runner import run_tool, sessions
+
+        settings = get_settings()
+        session = await (await sessions(settings)).get(work["session_id"])
+        if session is None:
+            return {"ok": False, "error": "unknown session"}
+        result = await run_tool(settings, name, session, work.get("arguments", {}), work["call_id"])
+        return result.model_dump()
+
+    run.__name__ = f"tool_{name}"
+    bp.function_name(f"tool_{name}")(bp.activity_trigger(input_name="work")(run))
+
+
+for _name in TOOL_NAMES:
+    _activity(_name)

@@ -1,0 +1,25 @@
+"""Blob storage writes shared by the features that keep files: knowledge documents, the email outbox."""
+
+from __future__ import annotations
+
+import contextlib
+
+from azure.core.exceptions import ResourceExistsError
+from azure.storage.blob import ContentSettings
+from azure.storage.blob.aio import BlobServiceClient
+
+from shared.settings import Settings
+
+
+def blob_service(settings: Settings) -> BlobServiceClient:
+    return BlobServiceClient.from_connection_string(settings.storage_connection)
+
+
+async def put_blob(settings: Settings, container: str, name: str, data: bytes | str, content_type: str) -> None:
+    """Writes (or replaces) a blob, creating its container on first use."""
+    async with blob_service(settings) as service:
+        client = service.get_container_client(container)
+        with contextlib.suppress(ResourceExistsError):
+            await client.create_container()
+        await client.upload_blob(name, data, overwrite=True,
+                                 content_settings=ContentSettings(content_type=content_type))

@@ -1,0 +1,24 @@
+"""The knowledge-base tool: hybrid search over the company's documents, with citations."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from shared.knowledge.base import knowledge_base
+from shared.tools.registry import tool
+from shared.tools.session import ToolContext
+
+# Below this fused score not even one ranking put a chunk near the top: nothing grounds an answer.
+MIN_SCORE = 1 / (60 + 10)
+
+
+@tool(timeout_seconds=10.0)
+async def search_knowledge_base(ctx: ToolContext, query: Annotated[str, Field(min_length=2, max_length=500)],
+                                top: Annotated[int, Field(ge=1, le=10)] = 3) -> dict[str, Any]:
+    """Searches the company's policies, manuals and FAQs. Answer only from the passages returned and cite
+    document and page; when none is returned, say you do not know."""
+    hits = [h for h in await knowledge_base(ctx.settings).search(query, top) if h.score >= MIN_SCORE]
+    return {"passages": [{"text": h.text, "citation": f"{h.document}, page {h.page}"} for h in hits],
+            "grounded": bool(hits)}
