@@ -76,6 +76,28 @@ async def call_tool(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(result.model_dump(), 400 if result.fields else 200)
 
 
+@bp.route(route="chat", methods=["POST"])
+async def chat(req: func.HttpRequest) -> func.HttpResponse:
+    """One text turn for the session in x-session-id (proven by x-session-token): {"message": "..."}."""
+    from shared.agents.chat import chat as chat_turn
+    from shared.settings import get_settings
+    from shared.tools.runner import sessions
+
+    settings = get_settings()
+    session = await (await sessions(settings)).verify(req.headers.get("x-session-id", ""),
+                                                     req.headers.get("x-session-token", ""))
+    if session is None:
+        return error_response(401, "unknown session or wrong x-session-token")
+    try:
+        message = json.loads(req.get_body() or b"{}").get("message")
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        message = None
+    if not isinstance(message, str) or not message.strip() or len(message) > 4000:
+        return error_response(400, "the body must be {\"message\": \"...\"} with 1 to 4000 characters")
+    reply = await chat_turn(settings, session, message.strip())
+    return json_response(reply.model_dump(mode="json"))
+
+
 def _activity(name: str) -> None:
     async def run(work: dict[str, Any]) -> dict[str, Any]:
         from shared.settings import get_settings

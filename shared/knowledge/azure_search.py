@@ -88,5 +88,6 @@ class AzureSearchIndex:
             search_text=text, top=top, query_type="semantic", semantic_configuration_name=SEMANTIC,
             vector_queries=[VectorizedQuery(vector=vector.tolist(), k_nearest_neighbors=top, fields="vector")],
             select=["id", "document", "page", "text"])
-        return [Hit(id=r["id"], document=r["document"], page=r["page"], text=r["text"],
-                    score=r.get("@search.reranker_score") or r["@search.score"]) async for r in results]
+        # The semantic reranker scores 0 to 4.
+        return [Hit(id=r["id"], document=r["document"], page=r["page"], text=r["text"], score=r["@search.score"],
+                    relevance=(r.get("@search.reranker_score") or 0.0) / 4) async for r in results]

@@ -37,7 +37,8 @@ class Hit(BaseModel):
     document: str
     page: int
     text: str
-    score: float
+    score: float  # the fused rank score: orders hits, says nothing of relevance on its own
+    relevance: float  # 0..1: cosine similarity to the query locally, the semantic reranker's in Azure
 
 
 class SearchIndex(Protocol):
@@ -123,9 +124,11 @@ class LocalHybridIndex:
                     ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
             best = sorted(ranked.items(), key=lambda item: -item[1])[:top]
             rows = {row[0]: row for row in db.execute(
-                f"SELECT id, document, page, text FROM chunks WHERE id IN ({','.join('?' * len(best))})",
+                f"SELECT id, document, page, text, vector FROM chunks WHERE id IN ({','.join('?' * len(best))})",
                 [chunk_id for chunk_id, _ in best])}
-        return [Hit(id=i, document=rows[i][1], page=rows[i][2], text=rows[i][3], score=round(score, 6))
+        query = vector.astype(np.float32)
+        return [Hit(id=i, document=rows[i][1], page=rows[i][2], text=rows[i][3], score=round(score, 6),
+                    relevance=round(float(np.frombuffer(rows[i][4], dtype=np.float32) @ query), 4))
                 for i, score in best if i in rows]
 
     def _by_words(self, db: sqlite3.Connection, text: str) -> list[str]:

@@ -1,0 +1,1 @@
+"""Agents are data: one YAML file each, loaded once and validated."""

@@ -1,0 +1,206 @@
+"""The offline brain: intent from embeddings of the agents' example utterances, slots from patterns,
+the same tools and handoffs as the LLM brain. It says so when it did not understand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import numpy as np
+
+from shared.agents.conversation import ChatReply, ChatState, ToolCall
+from shared.agents.definitions import ENTRY_AGENT, Agent
+from shared.knowledge.embeddings import Embedder
+
+ToolCaller = Callable[[str, dict[str, Any]], Awaitable[ToolCall]]
+MIN_SIMILARITY = 0.35  # below it, no example is close enough to act on
+YES = re.compile(r"^\s*(yes|yeah|yep|sure|correct|right|please do|go ahead|ok(ay)?|confirm)\b", re.I)
+NO = re.compile(r"^\s*(no|nope|cancel|don'?t|stop)\b", re.I)
+ADDRESS = re.compile(r"(?P<street>\d+[^,]*?),\s*(?P<postal_code>[A-Z0-9-]{3,10})\s+(?P<city>[^,]+),\s*"
+                     r"(?P<country>[^,.]+)", re.I)
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10}
+# The first number the caller says once the product's name (which may hold digits) is taken out.
+QUANTITY = re.compile(r"\b(\d{1,2}|" + "|".join(NUMBERS) + r")\b", re.I)
+
+
+class IntentModel:
+    """Nearest example utterance by cosine similarity of MiniLM embeddings."""
+
+    def __init__(self, embedder: Embedder, agents: dict[str, Agent]) -> None:
+        self._embedder = embedder
+        self._labels = [(agent.name, intent) for agent in agents.values()
+                        for intent, examples in agent.intents.items() for _ in examples]
+        self._examples = [e for agent in agents.values() for examples in agent.intents.values() for e in examples]
+        self._vectors: np.ndarray | None = None
+
+    async def classify(self, message: str) -> tuple[str, str, float]:
+        if self._vectors is None:
+            self._vectors = await self._embedder.embed(self._examples)
+        scores = self._vectors @ (await self._embedder.embed([message]))[0]
+        best = int(np.argmax(scores))
+        agent, intent = self._labels[best]
+        return agent, intent, float(scores[best])
+
+
+class OfflineBrain:
+    def __init__(self, agents: dict[str, Agent], intents: IntentModel) -> None:
+        self._agents = agents
+        self._intents = intents
+
+    async def respond(self, state: ChatState, message: str, facts: dict[str, Any], tools: ToolCaller) -> ChatReply:
+        turn = Turn(state, tools, facts)
+        if state.pending and (YES.match(message) or NO.match(message)):
+            pending, state.pending = state.pending, None
+            if NO.match(message):
+                return turn.reply("Alright, I have not changed anything.")
+            return await turn.confirmed(pending)
+        agent, intent, similarity = await self._intents.classify(message)
+        if similarity < MIN_SIMILARITY:
+            return turn.reply("I'm sorry, I did not understand that. I can help with your profile, orders, "
+                              "our products and policies, news about the company, or emails.")
+        if agent != state.active_agent:
+            await turn.handoff(agent, intent)
+        return await getattr(turn, intent)(message)
+
+
+class Turn:
+    """One caller message: the tools it called and the reply, built up by an intent handler."""
+
+    def __init__(self, state: ChatState, tools: ToolCaller, facts: dict[str, Any]) -> None:
+        self.state, self._tools, self._facts = state, tools, facts
+        self._calls: list[ToolCall] = []
+        self._handoffs: list[str] = []
+        self._citations: list[str] = []
+
+    async def call(self, name: str, **arguments: Any) -> ToolCall:
+        call = await self._tools(name, arguments)
+        self._calls.append(call)
+        return call
+
+    def reply(self, text: str) -> ChatReply:
+        return ChatReply(reply=text, agent=self.state.active_agent, handoffs=self._handoffs,
+                         tool_calls=self._calls, citations=self._citations)
+
+    async def handoff(self, agent: str, intent: str) -> None:
+        await self.call("handoff", agent=agent, reason=f"the caller asked about {intent.replace('_', ' ')}")
+        self._handoffs.append(agent)
+        self.state.active_agent = agent
+
+    def _failed(self, call: ToolCall) -> ChatReply:
+        return self.reply(f"I'm sorry, I couldn't do that: {call.error}.")
+
+    async def _ask_first(self, tool: str, arguments: dict[str, Any]) -> ChatReply:
+        """Reads a side effect back and keeps it pending until the caller says yes."""
+        asked = await self.call(tool, **arguments)
+        if not asked.ok:
+            return self._failed(asked)
+        self.state.pending = {"tool": tool, "arguments": arguments}
+        return self.reply(f"Just to confirm: {asked.result['read_back']}. Shall I go ahead?")
+
+    async def confirmed(self, pending: dict[str, Any]) -> ChatReply:
+        done = await self.call(pending["tool"], **pending["arguments"], confirmed=True)
+        if not done.ok:
+            return self._failed(done)
+        if pending["tool"] == "create_order":
+            order = done.result["order"]
+            return self.reply(f"Your order {order['id']} is placed: {order['quantity']} item(s), "
+                              f"{order['total']:.2f} in total.")
+        address = done.result["address"]
+        return self.reply(f"Done. Your address is now {address['street']}, {address['postal_code']} "
+                          f"{address['city']}, {address['country']}.")
+
+    # -- intents (the names used in the agents' YAML) ------------------------------------------
+
+    async def profile_read(self, message: str) -> ChatReply:
+        profile = await self.call("get_customer_profile")
+        if not profile.ok:
+            return self._failed(profile)
+        p, a = profile.result, profile.result["address"]
+        return self.reply(f"Here is what we have: {p['first_name']} {p['last_name']}, email {p['email']}, phone "
+                          f"{p['phone']}, address {a['street']}, {a['postal_code']} {a['city']}, {a['country']}. "
+                          "Is that all up to date?")
+
+    async def address_change(self, message: str) -> ChatReply:
+        found = ADDRESS.search(message)
+        if not found:
+            return self.reply("Please tell me the new address as street, postal code and city, and country.")
+        return await self._ask_first("update_customer_address", {k: v.strip() for k, v in found.groupdict().items()})
+
+    async def catalog(self, message: str) -> ChatReply:
+        products = await self.call("list_products")
+        if not products.ok:
+            return self._failed(products)
+        offers = "; ".join(f"{p['name']} at {p['price']:.2f} {p['currency']}" for p in products.result[:10])
+        return self.reply(f"We currently have {len(products.result)} products in stock, including: {offers}.")
+
+    async def order(self, message: str) -> ChatReply:
+        products = await self.call("list_products")
+        if not products.ok:
+            return self._failed(products)
+        words = set(re.findall(r"\w+", message.lower()))
+        scored = [(len(words & set(re.findall(r"\w+", p["name"].lower()))), p) for p in products.result]
+        overlap, product = max(scored, key=lambda pair: pair[0], default=(0, None))
+        if product is None or overlap < 2:
+            return self.reply("Which product would you like? You can ask me what is available.")
+        quantity = QUANTITY.search(message.replace(product["name"], ""))
+        amount = int(NUMBERS.get(quantity.group(1).lower(), quantity.group(1))) if quantity else 1
+        return await self._ask_first("create_order", {"product_id": product["id"], "quantity": amount})
+
+    async def purchases(self, message: str) -> ChatReply:
+        history = await self.call("get_purchase_history")
+        if not history.ok:
+            return self._failed(history)
+        recent = "; ".join(f"{p['quantity']} x {p['product_id']} ({p['status']})" for p in history.result[:5])
+        return self.reply(f"You have {len(history.result)} purchases. The latest: {recent or 'none'}.")
+
+    async def email(self, message: str) -> ChatReply:
+        address = EMAIL.search(message)
+        if not address:
+            return self.reply("To which email address should I send it?")
+        orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
+        body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
+                f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
+                if orders else "Here is the summary of your call with us.")
+        sent = await self.call("send_email", to=address.group(0).rstrip("."), subject=f"{self._facts['company']}: "
+                               "your order" if orders else "your call", body=body)
+        if not sent.ok:
+            return self._failed(sent)
+        return self.reply(f"I've sent the email to {sent.result['to']}.")
+
+    async def knowledge(self, message: str) -> ChatReply:
+        question = re.sub(r"^.*?(could you tell me|can you tell me|tell me)\s*", "", message, flags=re.I) or message
+        found = await self.call("search_knowledge_base", query=question)
+        if not found.ok:
+            return self._failed(found)
+        if not found.result["grounded"]:
+            return self.reply("I'm sorry, I don't know: nothing in our documents answers that.")
+        best = found.result["passages"][0]
+        self._citations.append(best["citation"])
+        return self.reply(f"According to our documents: {best['text']} (source: {best['citation']})")
+
+    async def news(self, message: str) -> ChatReply:
+        found = await self.call("web_search", query=message)
+        if not found.ok or not found.result:
+            return self.reply("I could not find any news just now.")
+        top = found.result[0]
+        return self.reply(f"{top['title']}: {top['snippet']} ({top.get('source', top['url'])})")
+
+    async def back_to_router(self, message: str) -> ChatReply:
+        if self.state.active_agent != ENTRY_AGENT:
+            await self.handoff(ENTRY_AGENT, "something else")
+        return self.reply("Of course. What else can I help you with?")
+
+    async def goodbye(self, message: str) -> ChatReply:
+        await self.call("end_call", reason="the caller is done")
+        return self.reply(f"Thank you for calling {self._facts['company']}. Goodbye!")
+
+    async def human(self, message: str) -> ChatReply:
+        await self.call("transfer_to_human", reason="the caller asked for a person")
+        return self.reply("I'm transferring you to a colleague now.")
+
+    def _recent_tool_results(self) -> list[dict[str, Any]]:
+        return [call.result for call in self.state.results if isinstance(call.result, dict)]
