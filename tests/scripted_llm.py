@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -15,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-Script = Callable[[dict[str, Any]], str]
+# An answer is text, or a tool call: (name, arguments).
+Script = Callable[[dict[str, Any]], "str | tuple[str, dict[str, Any]]"]
 
 
 class ScriptedLlm:
@@ -26,11 +28,19 @@ class ScriptedLlm:
     async def _complete(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append(body)
+        answer = self.script(body)
+        if isinstance(answer, str):
+            message, finish = {"role": "assistant", "content": answer}, "stop"
+        else:
+            name, arguments = answer
+            message = {"role": "assistant", "content": None, "tool_calls": [{
+                "id": f"call_{len(self.requests)}", "type": "function",
+                "function": {"name": name, "arguments": json.dumps(arguments)}}]}
+            finish = "tool_calls"
         return JSONResponse({
             "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
             "model": body.get("model", "scripted"),
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": self.script(body)}}],
+            "choices": [{"index": 0, "finish_reason": finish, "message": message}],
             "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
         })
 

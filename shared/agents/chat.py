@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from shared.agents.conversation import ChatReply, ChatState, ToolCall
 from shared.agents.definitions import agents
-from shared.agents.offline_brain import IntentModel, OfflineBrain
+from shared.agents.offline_brain import IntentModel, OfflineBrain, ToolCaller
 from shared.data.access import business_data
 from shared.data.cosmos import cosmos_store
 from shared.data.repositories import read
@@ -18,14 +18,24 @@ from shared.tools.session import Session
 KEPT_RESULTS = 10
 
 
-_brains: dict[str, OfflineBrain] = {}
+class Brain(Protocol):
+    async def respond(self, state: ChatState, message: str, facts: dict[str, Any], tools: ToolCaller
+                      ) -> ChatReply: ...
 
 
-def offline_brain(settings: Settings) -> OfflineBrain:
-    """One per process: the example utterances are embedded once."""
-    key = settings.embedding_base_url
+_brains: dict[tuple[str, str], Brain] = {}
+
+
+def brain(settings: Settings) -> Brain:
+    """The LLM brain when an LLM is configured, else the offline one; one per process."""
+    key = (settings.llm_base_url, settings.embedding_base_url)
     if key not in _brains:
-        _brains[key] = OfflineBrain(agents(), IntentModel(embedder(settings), agents()))
+        if settings.llm_base_url:
+            from shared.agents.llm_brain import LlmBrain
+
+            _brains[key] = LlmBrain(settings, agents())
+        else:
+            _brains[key] = OfflineBrain(agents(), IntentModel(embedder(settings), agents()))
     return _brains[key]
 
 
@@ -49,7 +59,7 @@ async def chat(settings: Settings, session: Session, message: str) -> ChatReply:
         result = await run_tool(settings, name, session, arguments, call_id=f"{state.turns}-{calls}")
         return ToolCall(name=name, arguments=arguments, ok=result.ok, result=result.result, error=result.error)
 
-    reply = await offline_brain(settings).respond(state, message, facts, call_tool)
+    reply = await brain(settings).respond(state, message, facts, call_tool)
     state.remember("user", message)
     state.remember("assistant", reply.reply, reply.agent)
     state.results = [*state.results, *(c for c in reply.tool_calls if c.ok)][-KEPT_RESULTS:]
