@@ -132,6 +132,21 @@ async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"company": company, **await data.dashboard.figures()})
 
 
+@bp.route(route="admin/outbox", methods=["GET"])
+async def list_outbox(req: func.HttpRequest) -> func.HttpResponse:
+    """Emails the agents sent while no email workflow is configured (newest first)."""
+    from blueprints.http import parse_model
+    from shared.data.paging import PageRequest
+    from shared.settings import get_settings
+    from shared.tools.email import outbox
+
+    try:
+        page = parse_model(PageRequest, dict(req.params))
+    except BadRequestError as error:
+        return bad_request(error)
+    return json_response({"items": await outbox(get_settings(), page.limit)})
+
+
 @bp.route(route="openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
     from blueprints.openapi import document

@@ -101,6 +101,11 @@ def document() -> dict[str, Any]:
              "400": error},
             parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                         {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}])},
+        "/api/admin/outbox": {"get": _operation(
+            "Emails the agents sent while no email workflow is configured, newest first",
+            {"200": _json("items"), "400": error},
+            parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                   "maximum": MAX_PAGE}}])},
         "/api/admin/diagnostics": {"post": _operation(
             "Check every dependency (a Durable orchestration)", {"202": _json("started")})},
         "/api/admin/diagnostics/{instance_id}": {"get": _operation(

@@ -5,13 +5,11 @@ Checks what changed in Cosmos DB and the outbox, not only what the agent said.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from azure.storage.blob import BlobServiceClient
 
 from local.sample_corpus import build
 from local.stack import Endpoints
@@ -88,9 +86,9 @@ def test_the_sample_questions_as_one_conversation(chat_host: HostProcess, stack:
 
     mail = talk.say("Send an email to ada.lovelace@example.com to confirm my order.")
     assert mail["agent"] == "executive_assistant"
-    outbox = BlobServiceClient.from_connection_string(stack.storage_connection_string).get_container_client("outbox")
-    sent = [json.loads(outbox.download_blob(b.name).readall()) for b in outbox.list_blobs()]
-    assert any(m["to"] == "ada.lovelace@example.com" and order["id"] in m["body"] for m in sent)
+    with chat_host.client() as http:
+        sent = http.get("/api/admin/outbox").json()["items"]
+    assert sent[0]["to"] == "ada.lovelace@example.com" and order["id"] in sent[0]["body"]
 
     policy = talk.say("Looking at the internal knowledge base, could you tell me how many days I have to return "
                       "something?")

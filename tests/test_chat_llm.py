@@ -127,6 +127,8 @@ def test_the_sample_questions_with_the_llm_brain(llm_host: tuple[HostProcess, Sc
     placed = talk.say("Yes, go ahead")["tool_calls"][-1]["result"]["order"]
     assert (placed["product_id"], placed["quantity"]) == (product["id"], 2)
     assert talk.say("Send an email to ada.lovelace@example.com to confirm my order.")["tool_calls"][-1]["ok"]
+    with host.client() as http:
+        assert placed["id"] in http.get("/api/admin/outbox").json()["items"][0]["body"]
     policy = talk.say("Looking at the internal knowledge base, could you tell me how many days I have to return it?")
     assert policy["agent"] == "knowledge_base" and "Returns Policy.pdf, page 1" in policy["citations"]
     assert "30 days" in policy["reply"]

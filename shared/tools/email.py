@@ -29,6 +29,18 @@ async def deliver(ctx: ToolContext, message: dict[str, Any]) -> str:
     return "outbox"
 
 
+async def outbox(settings: Any, limit: int) -> list[dict[str, Any]]:
+    """The newest messages of the offline outbox."""
+    from shared.blobs import blob_service
+
+    async with blob_service(settings) as service:
+        container = service.get_container_client(OUTBOX)
+        if not await container.exists():
+            return []
+        blobs = sorted([b async for b in container.list_blobs()], key=lambda b: b.last_modified, reverse=True)
+        return [json.loads(await (await container.download_blob(b.name)).readall()) for b in blobs[:limit]]
+
+
 @tool(timeout_seconds=10.0)
 async def send_email(ctx: ToolContext, *, to: Email, subject: Annotated[str, Field(min_length=1, max_length=200)],
                      body: Annotated[str, Field(min_length=1, max_length=20_000)]) -> dict[str, Any]:
