@@ -1,13 +1,15 @@
 """`make demo`: the product's main job on the embedded default, end to end.
 
 Starts the local stack and the host (unless already up), runs the diagnostics orchestration,
-creates the synthetic company when none exists (a Durable fan-out into Cosmos DB), shows
-progress, results and the dashboard, and stops what it started.
+creates the synthetic company when none exists (a Durable fan-out into Cosmos DB), shows the
+dashboard, indexes the sample knowledge corpus, holds a short chat with the agents, and stops
+what it started.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +65,39 @@ def create_company(http: httpx.Client, timeout_seconds: float = 120.0) -> dict |
     return status
 
 
+def load_documents(http: httpx.Client, timeout_seconds: float = 60.0) -> None:
+    """Uploads the sample corpus when the knowledge base is empty, and waits until it is indexed."""
+    from local.sample_corpus import build
+
+    if http.get("/api/admin/documents").json()["items"]:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for path in build(Path(folder), DEMO_COMPANY["name"]):
+            http.post("/api/admin/documents", files={"file": (path.name, path.read_bytes())}).raise_for_status()
+    began, deadline = time.perf_counter(), time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        states = [d["state"] for d in http.get("/api/admin/documents").json()["items"]]
+        if len(states) == 5 and all(s in {"indexed", "failed"} for s in states):
+            break
+        time.sleep(0.2)
+    print(f"\nknowledge base: {len(states)} documents uploaded and indexed in {time.perf_counter() - began:.1f} s "
+          "(blob trigger -> ingestion orchestration)")
+
+
+def chat(http: httpx.Client) -> None:
+    """A short text conversation with the agents, as the first customer."""
+    customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
+    session = http.post("/api/sessions", json={"channel": "chat", "customer_id": customer["id"]}).json()
+    headers = {"x-session-id": session["session_id"], "x-session-token": session["token"]}
+    print(f"\nchat as {customer['first_name']} {customer['last_name']} (offline brain):")
+    for message in ("I want to check if you have the up-to-date information about me.",
+                    "Looking at the internal knowledge base, could you tell me how long the warranty is?",
+                    "What is the latest news about the company?", "That's all, thank you"):
+        turn = http.post("/api/chat", json={"message": message}, headers=headers).json()
+        tools = ", ".join(c["name"] for c in turn["tool_calls"])
+        print(f"  caller: {message}\n  {turn['agent']} [{tools}]: {turn['reply']}")
+
+
 def show_dashboard(http: httpx.Client) -> None:
     figures = http.get("/api/admin/dashboard").json()
     print(f"\ndashboard: {figures['conversations']} conversations of {figures['company']['name']}")
@@ -86,6 +121,8 @@ def main() -> int:
                 print(f"  {name:<8} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
             company = create_company(http)
             show_dashboard(http)
+            load_documents(http)
+            chat(http)
         healthy = status["runtimeStatus"] == "Completed" and result.get("status") == "healthy"
         return 0 if healthy and (company is None or company["runtimeStatus"] == "Completed") else 1
     finally:
