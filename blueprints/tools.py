@@ -51,15 +51,22 @@ def list_tools(req: func.HttpRequest) -> func.HttpResponse:
     return json_response([spec.schema() for spec in all_tools().values()])
 
 
+async def _verified_session(req: func.HttpRequest, settings: Any) -> Any:
+    """The session named in x-session-id if x-session-token proves it, else None."""
+    from shared.tools.runner import sessions
+
+    return await (await sessions(settings)).verify(req.headers.get("x-session-id", ""),
+                                                  req.headers.get("x-session-token", ""))
+
+
 @bp.route(route="tools/{name}", methods=["POST"])
 async def call_tool(req: func.HttpRequest) -> func.HttpResponse:
     """Runs a tool for the session named in x-session-id, proven by x-session-token."""
     from shared.settings import get_settings
-    from shared.tools.runner import run_tool, sessions
+    from shared.tools.runner import run_tool
 
     settings = get_settings()
-    session = await (await sessions(settings)).verify(req.headers.get("x-session-id", ""),
-                                                     req.headers.get("x-session-token", ""))
+    session = await _verified_session(req, settings)
     if session is None:
         return error_response(401, "unknown session or wrong x-session-token")
     try:
@@ -81,11 +88,9 @@ async def chat(req: func.HttpRequest) -> func.HttpResponse:
     """One text turn for the session in x-session-id (proven by x-session-token): {"message": "..."}."""
     from shared.agents.chat import chat as chat_turn
     from shared.settings import get_settings
-    from shared.tools.runner import sessions
 
     settings = get_settings()
-    session = await (await sessions(settings)).verify(req.headers.get("x-session-id", ""),
-                                                     req.headers.get("x-session-token", ""))
+    session = await _verified_session(req, settings)
     if session is None:
         return error_response(401, "unknown session or wrong x-session-token")
     try:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,3 +124,10 @@ def generate_company(host: HostProcess, spec: dict, timeout_seconds: float = 60)
         run_id = started.json()["id"]
         return wait_for(lambda: (s := http.get(f"/api/admin/synthetic/{run_id}").json())["runtimeStatus"]
                         in {"Completed", "Failed"} and s, timeout_seconds)
+
+
+def product_host(workdir: Path, settings: dict[str, str], **env: str) -> HostProcess:
+    """The product app on its own Cosmos database and data folder, on the given stack's settings."""
+    return HostProcess("function_app:app", workdir, env={
+        **settings, "COSMOS_DATABASE": f"{workdir.name[:20]}-{uuid.uuid4().hex[:8]}", "LOCAL_DATA_DIR": str(workdir),
+        **env})

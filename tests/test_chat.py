@@ -5,7 +5,6 @@ Checks what changed in Cosmos DB and the outbox, not only what the agent said.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from local.sample_corpus import build
 from local.stack import Endpoints
-from tests.hosting import HostProcess, generate_company, wait_for
+from tests.hosting import HostProcess, generate_company, product_host, wait_for
 
 COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 6, "products": 10, "purchases": 10,
            "conversations": 2, "seed": 3}
@@ -22,8 +21,7 @@ COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 6
 @pytest.fixture(scope="module")
 def chat_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[HostProcess]:
     workdir: Path = tmp_path_factory.mktemp("chat")
-    host = HostProcess("function_app:app", workdir, env={
-        **stack.as_settings(), "COSMOS_DATABASE": f"chat-{uuid.uuid4().hex[:8]}", "LOCAL_DATA_DIR": str(workdir)})
+    host = product_host(workdir, stack.as_settings())
     host.start()
     assert generate_company(host, COMPANY)["result"]["status"] == "complete"
     with host.client() as http:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 
 from local.sample_corpus import build
 from local.stack import Endpoints
-from tests.hosting import HostProcess, generate_company, wait_for
+from tests.hosting import HostProcess, generate_company, product_host, wait_for
 from tests.scripted_llm import ScriptedLlm
 from tests.test_chat import COMPANY, Conversation
 
@@ -93,9 +92,7 @@ def llm_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iter
     holder: dict[str, Any] = {"script": synthetic_writer}
     llm = ScriptedLlm(lambda body: holder["script"](body))  # noqa: PLW0108 (the script is replaced below)
     with llm.serving() as base_url:
-        host = HostProcess("function_app:app", workdir, env={
-            **stack.as_settings(), "COSMOS_DATABASE": f"llm-{uuid.uuid4().hex[:8]}", "LOCAL_DATA_DIR": str(workdir),
-            "LLM_BASE_URL": base_url, "LLM_MODEL": "scripted"})
+        host = product_host(workdir, stack.as_settings(), LLM_BASE_URL=base_url, LLM_MODEL="scripted")
         host.start()
         assert generate_company(host, COMPANY)["result"]["status"] == "complete"
         with host.client() as http:

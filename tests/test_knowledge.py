@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from local.sample_corpus import build
 from local.stack import Endpoints
-from tests.hosting import HostProcess, wait_for
+from tests.hosting import HostProcess, product_host, wait_for
 
 MAX_BYTES = 200_000
 
@@ -26,9 +25,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def kb_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[HostProcess]:
     workdir = tmp_path_factory.mktemp("knowledge")
-    host = HostProcess("function_app:app", workdir, env={
-        **stack.as_settings(), "COSMOS_DATABASE": f"kb-{uuid.uuid4().hex[:8]}",
-        "LOCAL_DATA_DIR": str(workdir / "data"), "MAX_DOCUMENT_BYTES": str(MAX_BYTES)})
+    host = product_host(workdir, stack.as_settings(), MAX_DOCUMENT_BYTES=str(MAX_BYTES))
     yield host.start()
     host.stop()
 

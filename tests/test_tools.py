@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient
 
 from local.stack import Endpoints
-from tests.hosting import HostProcess, generate_company, wait_for
+from tests.hosting import HostProcess, generate_company, product_host, wait_for
 
 COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 8, "products": 20, "purchases": 20,
            "conversations": 4, "seed": 1}
@@ -20,8 +19,7 @@ COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 8
 @pytest.fixture(scope="module")
 def tools_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[HostProcess]:
     workdir: Path = tmp_path_factory.mktemp("tools")
-    host = HostProcess("function_app:app", workdir, env={
-        **stack.as_settings(), "COSMOS_DATABASE": f"tools-{uuid.uuid4().hex[:8]}", "LOCAL_DATA_DIR": str(workdir)})
+    host = product_host(workdir, stack.as_settings())
     host.start()
     assert generate_company(host, COMPANY)["result"]["status"] == "complete"
     yield host

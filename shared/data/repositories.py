@@ -65,6 +65,15 @@ async def read(container: ContainerProxy, model: type[Model], item_id: str, part
         return None
 
 
+async def delete_if_present(container: ContainerProxy, item_id: str, partition: str) -> bool:
+    """False when there was nothing to delete."""
+    try:
+        await container.delete_item(item_id, partition_key=partition)
+    except CosmosResourceNotFoundError:
+        return False
+    return True
+
+
 async def query(container: ContainerProxy, model: type[Model], sql: str, partition: str | None = None,
                 **parameters: Any) -> list[Model]:
     options: dict[str, Any] = {"partition_key": partition} if partition is not None else {}
@@ -117,11 +126,7 @@ class Customers:
         return Customer.model_validate(document(await update(self._container, customer_id, customer_id, move)))
 
     async def delete(self, customer_id: str) -> bool:
-        try:
-            await self._container.delete_item(customer_id, partition_key=customer_id)
-        except CosmosResourceNotFoundError:
-            return False
-        return True
+        return await delete_if_present(self._container, customer_id, customer_id)
 
 
 class Products:

@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from azure.cosmos.aio import ContainerProxy
-from azure.cosmos.exceptions import CosmosResourceNotFoundError
 from pydantic import BaseModel
 
-from shared.data.repositories import query, read
+from shared.data.repositories import delete_if_present, query, read
 
 # Names become blob names, Cosmos ids and citations: keep them plain.
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}$")
@@ -50,8 +49,4 @@ class DocumentStatuses:
         return await query(self._container, DocumentStatus, "SELECT * FROM c ORDER BY c.id")
 
     async def delete(self, name: str) -> bool:
-        try:
-            await self._container.delete_item(name, partition_key=name)
-        except CosmosResourceNotFoundError:
-            return False
-        return True
+        return await delete_if_present(self._container, name, name)
