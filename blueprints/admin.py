@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
+from blueprints.deps import app_data
 from blueprints.http import BadRequestError, bad_request, error_response, json_response, orchestration_view
 
 bp = df.Blueprint()
-
-
-async def _data() -> Any:
-    from shared.data.access import business_data
-    from shared.settings import get_settings
-
-    return await business_data(get_settings())
 
 
 @bp.route(route="admin/synthetic", methods=["POST"])
@@ -31,7 +24,7 @@ async def start_synthetic(req: func.HttpRequest, client: df.DurableOrchestration
         spec = parse_body(req, CompanySpec)
     except BadRequestError as error:
         return bad_request(error)
-    existing = await (await _data()).companies.current()
+    existing = await (await app_data()).companies.current()
     if existing is not None:
         return error_response(409, f"company {existing.name!r} exists ({existing.status.value}): "
                                    "DELETE /api/admin/company first")
@@ -67,7 +60,7 @@ async def cancel_synthetic(req: func.HttpRequest, client: df.DurableOrchestratio
 @bp.route(route="admin/company", methods=["GET"])
 @bp.durable_client_input(client_name="client")
 async def get_company(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    record = await (await _data()).companies.current()
+    record = await (await app_data()).companies.current()
     if record is None:
         return error_response(404, "no company yet: POST /api/admin/synthetic creates one")
     run = await client.get_status(record.run_id)
@@ -81,7 +74,7 @@ async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
     from shared.data.cosmos import cosmos_store
     from shared.settings import get_settings
 
-    record = await (await _data()).companies.current()
+    record = await (await app_data()).companies.current()
     if record is not None and record.status is RunStatus.GENERATING:
         return error_response(409, f"run {record.run_id} is still generating: cancel it first")
     await cosmos_store(get_settings()).drop_all()
@@ -97,13 +90,13 @@ async def list_customers(req: func.HttpRequest) -> func.HttpResponse:
         page = parse_model(PageRequest, dict(req.params))
     except BadRequestError as error:
         return bad_request(error)
-    customers, continuation = await (await _data()).customers.page(page.limit, page.continuation)
+    customers, continuation = await (await app_data()).customers.page(page.limit, page.continuation)
     return json_response({"items": [c.model_dump(mode="json") for c in customers], "continuation": continuation})
 
 
 @bp.route(route="admin/customers/{customer_id}", methods=["GET"])
 async def get_customer(req: func.HttpRequest) -> func.HttpResponse:
-    customer = await (await _data()).customers.get(req.route_params["customer_id"])
+    customer = await (await app_data()).customers.get(req.route_params["customer_id"])
     if customer is None:
         return error_response(404, "no customer with this id")
     return json_response(customer.model_dump(mode="json"))
@@ -111,7 +104,7 @@ async def get_customer(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="admin/customers/{customer_id}", methods=["DELETE"])
 async def delete_customer(req: func.HttpRequest) -> func.HttpResponse:
-    forgotten = await (await _data()).forget_customer(req.route_params["customer_id"])
+    forgotten = await (await app_data()).forget_customer(req.route_params["customer_id"])
     if forgotten is None:
         return error_response(404, "no customer with this id")
     return json_response({"deleted": req.route_params["customer_id"], **forgotten})
@@ -119,13 +112,13 @@ async def delete_customer(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="admin/products", methods=["GET"])
 async def list_products(req: func.HttpRequest) -> func.HttpResponse:
-    products = await (await _data()).products.all()
+    products = await (await app_data()).products.all()
     return json_response({"items": [p.model_dump(mode="json") for p in products]})
 
 
 @bp.route(route="admin/dashboard", methods=["GET"])
 async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
-    data = await _data()
+    data = await app_data()
     record = await data.companies.current()
     company = None if record is None else {"name": record.name, "industry": record.industry,
                                            "status": record.status.value, "totals": record.totals()}

@@ -8,6 +8,8 @@ from typing import Any
 import azure.durable_functions as df
 from azure.durable_functions.models.Task import TaskState
 
+from blueprints.deps import app_data
+
 bp = df.Blueprint()
 CANCEL_EVENT = "cancel"
 
@@ -50,7 +52,7 @@ async def synthetic_begin(work: dict[str, Any]) -> bool:
     from shared.synthetic import run
     from shared.synthetic.spec import CompanySpec
 
-    data = await _data()
+    data = await app_data()
     return await run.begin(data, CompanySpec(**work["spec"]), work["run_id"], datetime.now(UTC))
 
 
@@ -64,7 +66,7 @@ async def synthetic_batch(work: dict[str, Any]) -> dict[str, Any]:
     settings = get_settings()
     writer = LlmWriter(settings) if settings.llm_base_url else None
     try:
-        return await run.write_batch(await _data(), CompanySpec(**work["spec"]), work["run_id"], kind=work["kind"],
+        return await run.write_batch(await app_data(), CompanySpec(**work["spec"]), work["run_id"], kind=work["kind"],
                                      start=work["start"], count=work["count"], writer=writer)
     finally:
         if writer is not None:
@@ -76,12 +78,5 @@ async def synthetic_finish(outcome: dict[str, Any]) -> None:
     from shared.data.company import RunStatus
     from shared.synthetic import run
 
-    await run.finish(await _data(), outcome["run_id"], RunStatus(outcome["status"]), datetime.now(UTC),
+    await run.finish(await app_data(), outcome["run_id"], RunStatus(outcome["status"]), datetime.now(UTC),
                      outcome["error"])
-
-
-async def _data() -> Any:
-    from shared.data.access import business_data
-    from shared.settings import get_settings
-
-    return await business_data(get_settings())

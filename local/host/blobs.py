@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import httpx
+from azure.core import MatchConditions
 from azure.functions import meta
 
 from local.host.durable.history import iso, utc_now
@@ -82,14 +83,15 @@ class BlobTriggers:
             return f"ignored: {container}/{blob} is not under {info.trigger['path']}"
         client = self._clients.get(info.trigger.get("connection") or "AzureWebJobsStorage")
         blob_client = client.get_blob_client(container, blob)
-        download = await blob_client.download_blob()
-        properties = download.properties
+        properties = await blob_client.get_blob_properties()
         key = (info.name, f"{container}/{blob}", str(properties.etag))
         if key in self._running or self._store.has_receipt(*key):
             return "skipped: this blob version was already processed"
         self._running.add(key)
         try:
-            data = await download.readall()
+            # This very version: a newer upload meanwhile gets its own event.
+            data = await (await blob_client.download_blob(etag=properties.etag,
+                                                          match_condition=MatchConditions.IfNotModified)).readall()
             metadata = {
                 "BlobTrigger": meta.Datum(f"{container}/{blob}", "string"),
                 "Uri": meta.Datum(blob_client.url, "string"),

@@ -30,6 +30,13 @@ class BusinessData:
         return forgotten
 
 
+async def app_data() -> BusinessData:
+    """The business data of this process's settings: what the functions use."""
+    from shared.settings import get_settings
+
+    return await business_data(get_settings())
+
+
 async def business_data(settings: Settings) -> BusinessData:
     """Repositories over the running loop's Cosmos client; containers are created on first use."""
     store = cosmos_store(settings)

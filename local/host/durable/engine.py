@@ -25,6 +25,7 @@ from local.host.durable.history import (
     iso,
     numbered_actions,
     parse_iso,
+    readable,
     scheduled_count,
     utc_now,
 )
@@ -109,8 +110,6 @@ class Engine:
         return 1
 
     def status(self, instance_id: str, show_history: bool = False) -> dict[str, Any]:
-        from local.host.durable.history import readable
-
         instance = self._require(instance_id)
         body: dict[str, Any] = {
             "name": instance.name,
