@@ -1,7 +1,8 @@
 """Round trip of a tool call through POST /api/tools/{name} on the local host (target: p95 <= 50 ms).
 
-Measures `handoff` (no I/O: the endpoint's own overhead: key, session check, validation) and
-`get_customer_profile` (one Cosmos point read on top), 300 calls each after a warm-up.
+Measures `handoff` (no tool I/O: key, session check, validation, and the report to the session's
+conversation orchestration) and `get_customer_profile` (one Cosmos point read on top), 300 calls
+each after a warm-up.
 Run: .venv/bin/python bench/tools.py
 """
 

@@ -22,7 +22,8 @@ TOOL_NAMES = (
 
 
 @bp.route(route="sessions", methods=["POST"])
-async def open_session(req: func.HttpRequest) -> func.HttpResponse:
+@bp.durable_client_input(client_name="client")
+async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Opens a session for a verified customer: by phone number (a call) or id (after a web login)."""
     from blueprints.http import parse_body
     from shared.data.access import business_data
@@ -40,8 +41,14 @@ async def open_session(req: func.HttpRequest) -> func.HttpResponse:
     if customer is None:
         return error_response(404, "no customer with this phone number or id")
     session, token = await (await sessions(settings)).open(customer.id, request.channel, request.call_instance_id)
+    if request.call_instance_id is None:  # a call brings its own orchestration; a chat gets one here
+        from shared.agents.definitions import ENTRY_AGENT
+        from shared.calls.tracking import new_state
+
+        await client.start_new("conversation_orchestrator", session.call_instance_id,
+                               {"state": new_state(session.id, ENTRY_AGENT)})
     return json_response({"session_id": session.id, "token": token, "customer_id": customer.id,
-                          "first_name": customer.first_name}, 201)
+                          "first_name": customer.first_name, "conversation": session.call_instance_id}, 201)
 
 
 @bp.route(route="tools", methods=["GET"])
@@ -49,6 +56,15 @@ def list_tools(req: func.HttpRequest) -> func.HttpResponse:
     from shared.tools.runner import all_tools
 
     return json_response([spec.schema() for spec in all_tools().values()])
+
+
+async def _report(client: df.DurableOrchestrationClient, session: Any, kind: str, calls: list[Any],
+                  handoffs: list[str] | None = None) -> None:
+    """Tells the session's conversation orchestration what happened; it ends after end_call."""
+    from blueprints.calls import track
+    from shared.calls.tracking import report
+
+    await track(client, session, report(kind, calls, handoffs))
 
 
 async def _verified_session(req: func.HttpRequest, settings: Any) -> Any:
@@ -60,7 +76,8 @@ async def _verified_session(req: func.HttpRequest, settings: Any) -> Any:
 
 
 @bp.route(route="tools/{name}", methods=["POST"])
-async def call_tool(req: func.HttpRequest) -> func.HttpResponse:
+@bp.durable_client_input(client_name="client")
+async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Runs a tool for the session named in x-session-id, proven by x-session-token."""
     from shared.settings import get_settings
     from shared.tools.runner import run_tool
@@ -80,11 +97,15 @@ async def call_tool(req: func.HttpRequest) -> func.HttpResponse:
         return error_response(404, f"no tool named {name!r}")
     call_id = req.headers.get("x-tool-call-id") or uuid.uuid4().hex
     result = await run_tool(settings, name, session, arguments, call_id)
+    from shared.agents.conversation import ToolCall
+
+    await _report(client, session, "tool", [ToolCall(name=name, arguments=arguments, ok=result.ok)])
     return json_response(result.model_dump(), 400 if result.fields else 200)
 
 
 @bp.route(route="chat", methods=["POST"])
-async def chat(req: func.HttpRequest) -> func.HttpResponse:
+@bp.durable_client_input(client_name="client")
+async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """One text turn for the session in x-session-id (proven by x-session-token): {"message": "..."}."""
     from shared.agents.chat import chat as chat_turn
     from shared.settings import get_settings
@@ -100,6 +121,7 @@ async def chat(req: func.HttpRequest) -> func.HttpResponse:
     if not isinstance(message, str) or not message.strip() or len(message) > 4000:
         return error_response(400, "the body must be {\"message\": \"...\"} with 1 to 4000 characters")
     reply = await chat_turn(settings, session, message.strip())
+    await _report(client, session, "turn", reply.tool_calls, reply.handoffs)
     return json_response(reply.model_dump(mode="json"))
 
 

@@ -40,6 +40,12 @@ class Conversation:
         with host.client() as http:
             opened = http.post("/api/sessions", json={"channel": "chat", "customer_id": customer_id}).json()
         self.headers = {"x-session-id": opened["session_id"], "x-session-token": opened["token"]}
+        self.orchestration = opened["conversation"]
+
+    def tracked(self) -> dict:
+        """The conversation orchestration's status, as the Durable HTTP API shows it."""
+        with self.host.client("system") as http:
+            return http.get(f"/runtime/webhooks/durabletask/instances/{self.orchestration}").json()
 
     def say(self, message: str) -> dict:
         with self.host.client() as http:
@@ -101,6 +107,16 @@ def test_the_sample_questions_as_one_conversation(chat_host: HostProcess, stack:
 
     unknown = talk.say("Looking at the internal knowledge base, could you tell me who won the world cup in 1954?")
     assert "don't know" in unknown["reply"] and unknown["citations"] == []
+
+    # The conversation's orchestration recorded every agent change and tool, and ends with the call.
+    live = wait_for(lambda: (s := talk.tracked())["customStatus"]["turns"] == 11 and s)
+    assert live["runtimeStatus"] == "Running"
+    assert live["customStatus"]["agents"] == ["router", "customer_data", "executive_assistant", "knowledge_base",
+                                              "web_search", "router", "knowledge_base"]
+    assert live["customStatus"]["tool_counts"]["update_customer_address"] == 2
+    talk.say("That's all, thank you")
+    done = wait_for(lambda: (s := talk.tracked())["runtimeStatus"] == "Completed" and s)
+    assert done["output"]["status"] == "ended" and done["output"]["tool_counts"]["end_call"] == 1
 
 
 def test_acting_for_another_customer_is_refused_and_mistyped_input_explained(chat_host: HostProcess) -> None:

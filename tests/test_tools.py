@@ -35,7 +35,7 @@ class Caller:
             opened = http.post("/api/sessions", json={"channel": "phone", **identity})
         assert opened.status_code == 201, opened.text
         self.session_id, self.token = opened.json()["session_id"], opened.json()["token"]
-        self.customer_id = opened.json()["customer_id"]
+        self.customer_id, self.orchestration = opened.json()["customer_id"], opened.json()["conversation"]
 
     def call(self, tool: str, call_id: str | None = None, **arguments: object) -> tuple[int, dict]:
         headers = {"x-session-id": self.session_id, "x-session-token": self.token}
@@ -156,3 +156,19 @@ def test_the_registered_activities_are_the_tools() -> None:
 
     assert set(TOOL_NAMES) == set(all_tools())
     assert all(spec.schema()["function"]["parameters"]["type"] == "object" for spec in all_tools().values())
+
+
+def test_each_tool_call_is_recorded_on_the_sessions_orchestration(tools_host: HostProcess) -> None:
+    mine, theirs = first_customers(tools_host, 2)
+    caller = Caller(tools_host, customer_id=mine["id"])
+    caller.call("get_customer_profile")
+    caller.call("get_purchase_history", customer_id=theirs["id"])  # refused, and recorded as such
+
+    def status() -> dict:
+        with tools_host.client("system") as http:
+            return http.get(f"/runtime/webhooks/durabletask/instances/{caller.orchestration}").json()
+
+    recorded = wait_for(lambda: (s := status())["customStatus"]["events"] == 2 and s)["customStatus"]
+    assert recorded["recent_tools"] == [{"name": "get_customer_profile", "ok": True},
+                                        {"name": "get_purchase_history", "ok": False}]
+    assert recorded["refused"] == 1

@@ -43,10 +43,11 @@ class Sessions:
 
     async def open(self, customer_id: str, channel: Literal["phone", "chat"],
                    call_instance_id: str | None = None) -> tuple[Session, str]:
-        token = secrets.token_urlsafe(32)
-        session = Session(id=f"ses-{uuid.uuid4().hex}", customer_id=customer_id, channel=channel,
+        """A new session; without a call's orchestration it gets a conversation orchestration id of its own."""
+        token, session_id = secrets.token_urlsafe(32), f"ses-{uuid.uuid4().hex}"
+        session = Session(id=session_id, customer_id=customer_id, channel=channel,
                           token_sha256=_digest(token), created_at=datetime.now(UTC),
-                          call_instance_id=call_instance_id)
+                          call_instance_id=call_instance_id or f"conversation-{session_id}")
         await create_if_absent(self._container, session)
         return session, token
 

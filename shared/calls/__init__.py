@@ -1,0 +1,1 @@
+"""Calls and text conversations as they happen: what the tracking orchestration records."""

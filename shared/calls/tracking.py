@@ -1,0 +1,42 @@
+"""What a conversation's orchestration keeps: agents in order, tools used, turns, how it ended.
+
+Plain functions over a JSON-able state, so the orchestrator stays a thin replayable loop.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACTIVITY_EVENT = "activity"
+ENDED_EVENT = "ended"
+RECENT_TOOLS = 20  # custom status stays small (Azure caps it at 16 KB)
+
+
+def new_state(session_id: str, entry_agent: str) -> dict[str, Any]:
+    return {"session_id": session_id, "status": "active", "agents": [entry_agent], "turns": 0,
+            "tool_counts": {}, "recent_tools": [], "refused": 0, "events": 0}
+
+
+def apply(state: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:
+    """Adds one reported activity: a chat turn or a tool call from the media path."""
+    state = {**state, "events": state["events"] + 1}
+    if activity.get("kind") == "turn":
+        state["turns"] += 1
+    for agent in activity.get("handoffs", []):
+        if agent != state["agents"][-1]:
+            state["agents"] = [*state["agents"], agent]
+    for tool in activity.get("tools", []):
+        state["tool_counts"] = {**state["tool_counts"], tool["name"]: state["tool_counts"].get(tool["name"], 0) + 1}
+        state["recent_tools"] = [*state["recent_tools"], {"name": tool["name"], "ok": tool["ok"]}][-RECENT_TOOLS:]
+        state["refused"] += 0 if tool["ok"] else 1
+    return state
+
+
+def ends_conversation(activity: dict[str, Any]) -> bool:
+    return any(t["name"] == "end_call" and t["ok"] for t in activity.get("tools", []))
+
+
+def report(kind: str, tool_calls: list[Any], handoffs: list[str] | None = None) -> dict[str, Any]:
+    """The event payload for one turn or one tool call."""
+    return {"kind": kind, "handoffs": handoffs or [],
+            "tools": [{"name": c.name, "ok": c.ok} for c in tool_calls]}
