@@ -125,6 +125,14 @@ async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"company": company, **await data.dashboard.figures()})
 
 
+@bp.route(route="admin/dashboard/rebuild", methods=["POST"])
+async def rebuild_dashboard(req: func.HttpRequest) -> func.HttpResponse:
+    """Recounts the dashboard from every conversation: a repair, after a process died between a
+    conversation's write and its count. It reads all conversations: not for every request."""
+    data = await app_data()
+    return json_response(await data.dashboard.rebuild(await data.conversations.scan()))
+
+
 @bp.route(route="admin/outbox", methods=["GET"])
 async def list_outbox(req: func.HttpRequest) -> func.HttpResponse:
     """Emails the agents sent while no email workflow is configured (newest first)."""

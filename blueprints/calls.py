@@ -46,13 +46,23 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
     return None
 
 
+async def end(client: df.DurableOrchestrationClient, session: Any) -> None:
+    from shared.calls.tracking import ENDED_EVENT
+
+    await _raise(client, session, ENDED_EVENT, None)
+
+
 async def track(client: df.DurableOrchestrationClient, session: Any, event: dict[str, Any]) -> None:
     """Reports to the session's conversation orchestration; a conversation that ended takes no more."""
     from shared.calls.tracking import ACTIVITY_EVENT
 
+    await _raise(client, session, ACTIVITY_EVENT, event)
+
+
+async def _raise(client: df.DurableOrchestrationClient, session: Any, name: str, data: Any) -> None:
     if not session.call_instance_id:
         return
     try:
-        await client.raise_event(session.call_instance_id, ACTIVITY_EVENT, event)
-    except Exception as error:  # gone or finished: the tool call itself succeeded
+        await client.raise_event(session.call_instance_id, name, data)
+    except Exception as error:  # gone or finished: what the caller asked for happened all the same
         log.info("conversation %s takes no more events: %s", session.call_instance_id, error)

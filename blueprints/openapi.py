@@ -101,6 +101,8 @@ def document() -> dict[str, Any]:
              "400": error},
             parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
                         {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}])},
+        "/api/admin/dashboard/rebuild": {"post": _operation(
+            "Recount the dashboard from every conversation (a repair; reads them all)", {"200": _json("the figures")})},
         "/api/admin/outbox": {"get": _operation(
             "Emails the agents sent while no email workflow is configured, newest first",
             {"200": _json("items"), "400": error},

@@ -51,6 +51,20 @@ async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationCli
                           "first_name": customer.first_name, "conversation": session.call_instance_id}, 201)
 
 
+@bp.route(route="sessions/end", methods=["POST"])
+@bp.durable_client_input(client_name="client")
+async def end_session(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """The caller hung up or closed the chat: the session's conversation orchestration finishes."""
+    from blueprints.calls import end
+    from shared.settings import get_settings
+
+    session = await _verified_session(req, get_settings())
+    if session is None:
+        return error_response(401, "unknown session or wrong x-session-token")
+    await end(client, session)
+    return json_response({"session_id": session.id, "conversation": session.call_instance_id}, 202)
+
+
 @bp.route(route="tools", methods=["GET"])
 def list_tools(req: func.HttpRequest) -> func.HttpResponse:
     from shared.tools.runner import all_tools

@@ -72,9 +72,16 @@ async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount
         figures = http.get("/api/admin/dashboard").json()
 
     data = await business_data(Settings(**stack.as_settings(), COSMOS_DATABASE=admin_host.database))  # type: ignore[attr-defined]
-    expected = tally(await data.conversations.scan())
+    conversations = await data.conversations.scan()
+    expected = tally(conversations)
     assert {k: v for k, v in figures.items() if k != "company"} == expected
     assert figures["conversations"] == 15 and figures["company"]["status"] == "complete"
+
+    await data.dashboard.count(conversations[0], -1)  # as if a process died before counting it
+    with admin_host.client() as http:
+        assert http.get("/api/admin/dashboard").json()["conversations"] == 14
+        assert http.post("/api/admin/dashboard/rebuild").json() == expected
+        assert http.get("/api/admin/dashboard").json()["conversations"] == 15
 
 
 def test_the_same_seed_gives_the_same_company(admin_host: HostProcess) -> None:

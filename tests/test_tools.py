@@ -172,3 +172,8 @@ def test_each_tool_call_is_recorded_on_the_sessions_orchestration(tools_host: Ho
     assert recorded["recent_tools"] == [{"name": "get_customer_profile", "ok": True},
                                         {"name": "get_purchase_history", "ok": False}]
     assert recorded["refused"] == 1
+    with tools_host.client() as http:  # the caller hangs up
+        assert http.post("/api/sessions/end", headers={"x-session-id": caller.session_id,
+                                                       "x-session-token": caller.token}).status_code == 202
+    ended = wait_for(lambda: (s := status())["runtimeStatus"] == "Completed" and s)
+    assert ended["output"]["status"] == "ended"
