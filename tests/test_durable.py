@@ -111,3 +111,16 @@ def test_host_killed_during_an_activity_reruns_it_and_the_effect_applies_once(ho
     assert len(host.records("slow_attempts")) == 2
     assert done["output"] == "already applied"
     assert len(list(host.output.glob("applied-slow-crash-2"))) == 1
+
+
+def test_continue_as_new_starts_a_fresh_history_and_keeps_early_events(host: ProbeHost) -> None:
+    assert start(host, "countdown", "loop-1", {"left": 3, "ticks": []}) == 202
+    with host.client("system") as http:
+        for tick in range(3):  # raised at once: events for later executions must not be lost
+            http.post("/runtime/webhooks/durabletask/instances/loop-1/raiseEvent/tick", json=tick)
+    done = finished(host, "loop-1")
+    assert done["runtimeStatus"] == "Completed"
+    assert done["output"] == {"left": 0, "ticks": [0, 1, 2]}
+    with host.client("system") as http:
+        history = http.get("/runtime/webhooks/durabletask/instances/loop-1", params={"showHistory": "true"}).json()
+    assert sum(e["EventType"] == "EventRaised" for e in history["historyEvents"]) == 0  # only the last execution

@@ -91,6 +91,17 @@ def child(context: df.DurableOrchestrationContext):
 
 
 @app.orchestration_trigger(context_name="context")
+def countdown(context: df.DurableOrchestrationContext):
+    """Continues as new until its count reaches zero; each execution waits for one `tick` event."""
+    state = context.get_input()
+    if state["left"] == 0:
+        return state
+    tick = yield context.wait_for_external_event("tick")
+    context.continue_as_new({"left": state["left"] - 1, "ticks": [*state["ticks"], tick]})
+    return None
+
+
+@app.orchestration_trigger(context_name="context")
 def slow_then_done(context: df.DurableOrchestrationContext):
     work = {"instance": context.instance_id, "seconds": context.get_input()}
     outcome = yield context.call_activity("slow_step", work)

@@ -157,6 +157,12 @@ class Engine:
         rows = self._store.visible_inbox(instance)
         if not rows:
             return
+        # At most one external event per episode: if it makes the orchestrator continue as new, the
+        # events after it are still in the inbox and go to the new execution instead of being lost.
+        raised = next((i for i, r in enumerate(rows) if r.event["EventType"] == EventType.EventRaised), None)
+        if raised is not None and raised + 1 < len(rows):
+            rows = rows[:raised + 1]
+            self._wake(instance_id)
         if instance.is_terminal:
             with self._store.transaction() as db:
                 self._store.consume(db, rows)
