@@ -45,14 +45,19 @@ def parse_model(model: type[Model], value: Any) -> Model:
         raise BadRequestError(f"invalid {names}", fields) from error
 
 
-def parse_body(req: func.HttpRequest, model: type[Model]) -> Model:
+def json_object(req: func.HttpRequest) -> dict[str, Any]:
+    """The body as a JSON object (an empty body is `{}`)."""
     try:
         payload = json.loads(req.get_body() or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BadRequestError(f"the body is not JSON: {error}") from error
     if not isinstance(payload, dict):
         raise BadRequestError("the body must be a JSON object")
-    return parse_model(model, payload)
+    return payload
+
+
+def parse_body(req: func.HttpRequest, model: type[Model]) -> Model:
+    return parse_model(model, json_object(req))
 
 
 def orchestration_view(status: Any) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints.http import BadRequestError, bad_request, error_response, json_response
+from blueprints.http import BadRequestError, bad_request, error_response, json_object, json_response
 
 bp = df.Blueprint()
 # Listed here so that registering the activities imports no tool code at cold start;
@@ -101,11 +100,9 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
     if session is None:
         return error_response(401, "unknown session or wrong x-session-token")
     try:
-        arguments = json.loads(req.get_body() or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return error_response(400, f"the arguments are not JSON: {error}")
-    if not isinstance(arguments, dict):
-        return error_response(400, "the arguments must be a JSON object")
+        arguments = json_object(req)
+    except BadRequestError as error:
+        return bad_request(error)
     name = req.route_params["name"]
     if name not in TOOL_NAMES:
         return error_response(404, f"no tool named {name!r}")
@@ -129,8 +126,8 @@ async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> 
     if session is None:
         return error_response(401, "unknown session or wrong x-session-token")
     try:
-        message = json.loads(req.get_body() or b"{}").get("message")
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        message = json_object(req).get("message")
+    except BadRequestError:
         message = None
     if not isinstance(message, str) or not message.strip() or len(message) > 4000:
         return error_response(400, "the body must be {\"message\": \"...\"} with 1 to 4000 characters")
