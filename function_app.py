@@ -7,10 +7,11 @@ from blueprints.admin import bp as admin
 from blueprints.calls import bp as calls
 from blueprints.diagnostics import bp as diagnostics
 from blueprints.documents import bp as documents
+from blueprints.effects import bp as effects
 from blueprints.ingestion import bp as ingestion
 from blueprints.synthetic import bp as synthetic
 from blueprints.tools import bp as tools
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-for blueprint in (admin, calls, diagnostics, documents, ingestion, synthetic, tools):
+for blueprint in (admin, calls, diagnostics, documents, effects, ingestion, synthetic, tools):
     app.register_functions(blueprint)

@@ -49,8 +49,13 @@ def main() -> int:
                               timeout=30) as http:
                 started = http.post("/api/admin/synthetic", json=COMPANY)
                 follow(http, started.json()["statusUri"], lambda p: "", 60)
-                session = http.post("/api/sessions", json={"channel": "chat", "customer_id": "cust-00000"}).json()
-                headers = {"x-session-id": session["session_id"], "x-session-token": session["token"]}
+                me = http.get("/api/admin/customers/cust-00000").json()
+                headers = {"x-service-key": running.service_key}
+                session = http.post("/api/sessions", json={"channel": "chat", "customer_id": me["id"]},
+                                    headers=headers).json()
+                headers |= {"x-session-id": session["session_id"], "x-session-token": session["token"]}
+                http.post("/api/tools/verify_caller", headers=headers, json={
+                    "postal_code": me["address"]["postal_code"], "date_of_birth": me["date_of_birth"]})
                 for tool, arguments in TOOLS.items():
                     timings = measure(http, headers, tool, arguments)
                     p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]

@@ -84,13 +84,17 @@ def load_documents(http: httpx.Client, timeout_seconds: float = 60.0) -> None:
           "(blob trigger -> ingestion orchestration)")
 
 
-def chat(http: httpx.Client) -> None:
-    """A short text conversation with the agents, as the first customer."""
+def chat(http: httpx.Client, service_key: str) -> None:
+    """A short text conversation with the agents, as the first customer, who verifies with facts on file."""
     customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
-    session = http.post("/api/sessions", json={"channel": "chat", "customer_id": customer["id"]}).json()
-    headers = {"x-session-id": session["session_id"], "x-session-token": session["token"]}
+    headers = {"x-service-key": service_key}
+    session = http.post("/api/sessions", json={"channel": "chat", "customer_id": customer["id"]},
+                        headers=headers).json()
+    headers |= {"x-session-id": session["session_id"], "x-session-token": session["token"]}
     print(f"\nchat as {customer['first_name']} {customer['last_name']} (offline brain):")
     for message in ("I want to check if you have the up-to-date information about me.",
+                    f"My postal code is {customer['address']['postal_code']} and my date of birth is "
+                    f"{customer['date_of_birth']}.",
                     "Looking at the internal knowledge base, could you tell me how long the warranty is?",
                     "What is the latest news about the company?", "That's all, thank you"):
         turn = http.post("/api/chat", json={"message": message}, headers=headers).json()
@@ -122,7 +126,7 @@ def main() -> int:
             company = create_company(http)
             show_dashboard(http)
             load_documents(http)
-            chat(http)
+            chat(http, running.service_key)
         healthy = status["runtimeStatus"] == "Completed" and result.get("status") == "healthy"
         return 0 if healthy and (company is None or company["runtimeStatus"] == "Completed") else 1
     finally:

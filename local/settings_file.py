@@ -21,6 +21,7 @@ def ensure(sample: Path, target: Path) -> dict:
         current[section] = {**wanted.get(section, {}), **current.get(section, {})}
     for key in KEYS:
         current["Host"][key] = current["Host"].get(key) or secrets.token_urlsafe(32)
+    current["Values"]["SERVICE_KEY"] = current["Values"].get("SERVICE_KEY") or secrets.token_urlsafe(32)
     current.setdefault("IsEncrypted", False)
     target.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
     return current

@@ -83,6 +83,15 @@ class Settings(BaseSettings):
     llm_model: str = Field("", alias="LLM_MODEL")
     voice_engine: Literal["cascade", "realtime"] = Field("cascade", alias="VOICE_ENGINE")
     dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)
+    # Held by the media container and the web backend (never a browser): opens sessions, tools and chat.
+    # Empty: those routes refuse everyone.
+    service_key: str = Field("", alias="SERVICE_KEY", repr=False)
+    # A session's absolute lifetime, and how long it may go unused before it expires.
+    session_max_seconds: int = Field(4 * 3600, alias="SESSION_MAX_SECONDS", gt=0)
+    session_idle_seconds: int = Field(15 * 60, alias="SESSION_IDLE_SECONDS", gt=0)
+    # How long a read-back waits for the caller's yes, and how many wrong answers verification allows.
+    proposal_seconds: int = Field(5 * 60, alias="PROPOSAL_SECONDS", gt=0)
+    verification_attempts: int = Field(3, alias="VERIFICATION_ATTEMPTS", ge=1, le=10)
 
     @classmethod
     def settings_customise_sources(

@@ -33,6 +33,7 @@ class HostProcess:
         self.workdir.mkdir(parents=True, exist_ok=True)
         settings = ensure(ROOT / "local.settings.sample.json", self.settings_path)
         self.keys = HostKeys(settings["Host"]["FunctionKey"], settings["Host"]["MasterKey"])
+        self.service_key = settings["Values"]["SERVICE_KEY"]
 
     @property
     def settings_path(self) -> Path:
@@ -84,8 +85,11 @@ class HostProcess:
         return (self.workdir / "host.log").read_text(errors="replace")[-chars:]
 
     def client(self, key: str | None = "function") -> httpx.Client:
+        """A client holding one key: a host key (function, master, system) or the app's service key."""
         headers = {}
-        if key:
+        if key == "service":
+            headers["x-service-key"] = self.service_key
+        elif key:
             headers["x-functions-key"] = {"function": self.keys.function_key, "master": self.keys.master_key,
                                           "system": self.keys.system_key}[key]
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,13 @@ class ToolCall(BaseModel):
     ok: bool
     result: Any = None
     error: str | None = None
+    needs_verification: bool = False
+
+
+class ToolCaller(Protocol):
+    """How a brain runs a tool: through the tool runner, with its checks; `call_id` is the model's own id."""
+
+    async def __call__(self, name: str, arguments: dict[str, Any], call_id: str | None = None) -> ToolCall: ...
 
 
 class Message(BaseModel):
@@ -35,6 +42,9 @@ class ChatState(BaseModel):
     # The latest successful tool calls, for what a later turn refers to ("confirm my order").
     results: list[ToolCall] = []
     turns: int = 0
+    # Set while the caller is asked to verify: the request that needed it, to resume once verified.
+    awaiting_verification: str | None = None
+    ttl: int = -1  # Cosmos TTL: the session's, so a conversation's state expires with it
 
     def remember(self, role: str, text: str, agent: str | None = None) -> None:
         self.history = [*self.history, Message(role=role, text=text, agent=agent)][-MAX_HISTORY:]

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared.agents.conversation import ChatReply, ChatState, ToolCall
+from shared.agents.conversation import ChatReply, ChatState, ToolCall, ToolCaller
 from shared.agents.definitions import Agent
-from shared.agents.offline_brain import ToolCaller
 from shared.settings import Settings
 from shared.tools.runner import all_tools
 
@@ -59,7 +58,7 @@ class LlmBrain:
                                                               "arguments": c.function.arguments}}
                 for c in answer.tool_calls]})
             for requested in answer.tool_calls:
-                call = await self._run(state, agent, requested.function.name, requested.function.arguments, tools)
+                call = await self._run(state, agent, requested, tools)
                 calls.append(call)
                 if call.name == "handoff" and call.ok:
                     handoffs.append(state.active_agent)
@@ -70,7 +69,8 @@ class LlmBrain:
         return ChatReply(reply="I'm sorry, I could not finish that. Could you say it differently?",
                          agent=state.active_agent, handoffs=handoffs, tool_calls=calls, citations=citations)
 
-    async def _run(self, state: ChatState, agent: Agent, name: str, raw: str, tools: ToolCaller) -> ToolCall:
+    async def _run(self, state: ChatState, agent: Agent, requested: Any, tools: ToolCaller) -> ToolCall:
+        name, raw = requested.function.name, requested.function.arguments
         try:
             arguments = json.loads(raw or "{}")
         except json.JSONDecodeError:
@@ -80,7 +80,7 @@ class LlmBrain:
         if name == "handoff" and arguments.get("agent") not in agent.handoffs:
             return ToolCall(name=name, arguments=arguments, ok=False,
                             error=f"{agent.name} can hand off to {', '.join(agent.handoffs)} only")
-        call = await tools(name, arguments)
+        call = await tools(name, arguments, requested.id)
         if name == "handoff" and call.ok:
             state.active_agent = arguments["agent"]
         return call

@@ -5,19 +5,21 @@ the same tools and handoffs as the LLM brain. It says so when it did not underst
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import numpy as np
 
-from shared.agents.conversation import ChatReply, ChatState, ToolCall
+from shared.agents.caller_facts import caller_facts
+from shared.agents.conversation import ChatReply, ChatState, ToolCall, ToolCaller
 from shared.agents.definitions import ENTRY_AGENT, Agent
 from shared.knowledge.embeddings import Embedder
 
-ToolCaller = Callable[[str, dict[str, Any]], Awaitable[ToolCall]]
 MIN_SIMILARITY = 0.35  # below it, no example is close enough to act on
 YES = re.compile(r"^\s*(yes|yeah|yep|sure|correct|right|please do|go ahead|ok(ay)?|confirm)\b", re.I)
 NO = re.compile(r"^\s*(no|nope|cancel|don'?t|stop)\b", re.I)
+# A bare yes or no: an answer to a question, never a request of its own.
+ANSWER_ONLY = re.compile(r"^\s*(yes|yeah|yep|sure|correct|right|ok(ay)?|no|nope)\b[\s,.!]*(please|thanks?( you)?)?"
+                         r"[\s.!]*$", re.I)
 ADDRESS = re.compile(r"(?P<street>\d+[^,]*?),\s*(?P<postal_code>[A-Z0-9-]{3,10})\s+(?P<city>[^,]+),\s*"
                      r"(?P<country>[^,.]+)", re.I)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -58,12 +60,24 @@ class OfflineBrain:
             if NO.match(message):
                 return turn.reply("Alright, I have not changed anything.")
             return await turn.confirmed(pending)
+        if ANSWER_ONLY.match(message):
+            return turn.reply("There is nothing waiting for your confirmation. How can I help you?")
+        stated = caller_facts(message)
+        if len(stated) >= 2 or (stated and state.awaiting_verification):
+            verified = await turn.call("verify_caller", **stated)
+            if not verified.ok:
+                return turn.reply(f"I'm sorry, {verified.error}.")
+            turn.preface = "Thank you, you are verified. "
+            if not state.awaiting_verification:
+                return turn.reply("How can I help you?")
+            message, state.awaiting_verification = state.awaiting_verification, None
         agent, intent, similarity = await self._intents.classify(message)
         if similarity < MIN_SIMILARITY:
             return turn.reply("I'm sorry, I did not understand that. I can help with your profile, orders, "
                               "our products and policies, news about the company, or emails.")
         if agent != state.active_agent:
             await turn.handoff(agent, intent)
+        turn.message = message
         return await getattr(turn, intent)(message)
 
 
@@ -75,6 +89,8 @@ class Turn:
         self._calls: list[ToolCall] = []
         self._handoffs: list[str] = []
         self._citations: list[str] = []
+        self.preface = ""  # said before the reply, e.g. once the caller is verified
+        self.message = ""  # what the caller asked in this turn
 
     async def call(self, name: str, **arguments: Any) -> ToolCall:
         call = await self._tools(name, arguments)
@@ -82,7 +98,7 @@ class Turn:
         return call
 
     def reply(self, text: str) -> ChatReply:
-        return ChatReply(reply=text, agent=self.state.active_agent, handoffs=self._handoffs,
+        return ChatReply(reply=self.preface + text, agent=self.state.active_agent, handoffs=self._handoffs,
                          tool_calls=self._calls, citations=self._citations)
 
     async def handoff(self, agent: str, intent: str) -> None:
@@ -91,6 +107,9 @@ class Turn:
         self.state.active_agent = agent
 
     def _failed(self, call: ToolCall) -> ChatReply:
+        if call.needs_verification:  # asked again once the caller has stated the facts
+            self.state.awaiting_verification = self.message
+            return self.reply(f"{call.error}.")
         return self.reply(f"I'm sorry, I couldn't do that: {call.error}.")
 
     async def _ask_first(self, tool: str, arguments: dict[str, Any]) -> ChatReply:
@@ -109,6 +128,8 @@ class Turn:
             order = done.result["order"]
             return self.reply(f"Your order {order['id']} is placed: {order['quantity']} item(s), "
                               f"{order['total']:.2f} in total.")
+        if pending["tool"] == "send_email":
+            return self.reply(f"I've sent the email to {done.result['to']}.")
         address = done.result["address"]
         return self.reply(f"Done. Your address is now {address['street']}, {address['postal_code']} "
                           f"{address['city']}, {address['country']}.")
@@ -158,18 +179,15 @@ class Turn:
         return self.reply(f"You have {len(history.result)} purchases. The latest: {recent or 'none'}.")
 
     async def email(self, message: str) -> ChatReply:
-        address = EMAIL.search(message)
-        if not address:
-            return self.reply("To which email address should I send it?")
         orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
         body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
                 f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
                 if orders else "Here is the summary of your call with us.")
-        sent = await self.call("send_email", to=address.group(0).rstrip("."), subject=f"{self._facts['company']}: "
-                               "your order" if orders else "your call", body=body)
-        if not sent.ok:
-            return self._failed(sent)
-        return self.reply(f"I've sent the email to {sent.result['to']}.")
+        subject = f"{self._facts['company']}: " + ("your order" if orders else "your call")
+        arguments = {"subject": subject, "body": body}
+        if address := EMAIL.search(message):  # only the address on file is accepted: the tool says so
+            arguments["to"] = address.group(0).rstrip(".")
+        return await self._ask_first("send_email", arguments)
 
     async def knowledge(self, message: str) -> ChatReply:
         question = re.sub(r"^.*?(could you tell me|can you tell me|tell me)\s*", "", message, flags=re.I) or message

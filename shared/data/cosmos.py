@@ -31,9 +31,11 @@ CONTAINERS = {
     "dashboard": "/id",
     # One status per knowledge document, read and written by its name.
     "documents": "/id",
-    # Conversations with a verified caller: every tool call reads one by id.
+    # Conversations with an identified caller: every tool call reads one by id.
     "sessions": "/id",
 }
+# Containers whose items carry their own `ttl`: Cosmos DB deletes them once it runs out.
+EXPIRING = {"sessions"}
 
 
 class CosmosStore:
@@ -53,7 +55,8 @@ class CosmosStore:
                 if name not in self._containers:
                     database = await self._ensure_database()
                     self._containers[name] = await database.create_container_if_not_exists(
-                        name, partition_key=PartitionKey(CONTAINERS[name]))
+                        name, partition_key=PartitionKey(CONTAINERS[name]),
+                        default_ttl=-1 if name in EXPIRING else None)
         return self._containers[name]
 
     async def _ensure_database(self) -> DatabaseProxy:

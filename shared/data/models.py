@@ -6,7 +6,7 @@ named in the error instead of being dropped silently.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -37,6 +37,7 @@ class Customer(Record):
     address: Address
     loyalty_tier: Annotated[str, StringConstraints(pattern=r"^(standard|silver|gold|platinum)$")] = "standard"
     customer_since: datetime
+    date_of_birth: date | None = None  # one of the facts a caller states to be verified
     # Every address the customer moved away from, oldest first: an agent can tell where a parcel went.
     previous_addresses: list[Address] = Field(default_factory=list)
 
@@ -49,9 +50,12 @@ class Product(Record):
     price: float = Field(gt=0, le=1_000_000)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     stock: int = Field(ge=0)
+    # The latest orders whose quantity was taken from `stock`: taking it again for one of them is a no-op.
+    reserved_for: list[Id] = Field(default_factory=list)
 
 
 class PurchaseStatus(StrEnum):
+    PENDING = "pending"  # recorded, stock not yet confirmed taken
     ORDERED = "ordered"
     SHIPPED = "shipped"
     DELIVERED = "delivered"

@@ -22,10 +22,11 @@ from azure.cosmos.exceptions import (
 from pydantic import BaseModel
 
 from shared.data.cosmos import document
-from shared.data.models import Address, Conversation, Customer, Product, Purchase
+from shared.data.models import Address, Conversation, Customer, Product, Purchase, PurchaseStatus
 
 Model = TypeVar("Model", bound=BaseModel)
 WRITE_CONCURRENCY = 16
+KEPT_RESERVATIONS = 200  # per product: far more orders than can be in flight at once
 
 
 class ConflictError(RuntimeError):
@@ -119,7 +120,11 @@ class Customers:
         return await create_many(self._container, customers)
 
     async def update_address(self, customer_id: str, address: Address) -> Customer:
+        """Moves the customer; moving to where they already live changes nothing, so a retry is harmless."""
+
         def move(current: dict[str, Any]) -> dict[str, Any]:
+            if current["address"] == address.model_dump(mode="json"):
+                return current
             history = [*current.get("previous_addresses", []), current["address"]]
             return {**current, "address": address.model_dump(mode="json"), "previous_addresses": history}
 
@@ -142,13 +147,18 @@ class Products:
     async def create_many(self, products: Sequence[Product]) -> int:
         return await create_many(self._container, products)
 
-    async def reserve(self, product_id: str, quantity: int) -> Product:
-        """Takes `quantity` out of stock, under the item's etag; raises OutOfStockError if short."""
+    async def reserve(self, product_id: str, quantity: int, order_id: str) -> Product:
+        """Takes `quantity` out of stock for an order, under the item's etag, once per order id;
+        raises OutOfStockError if short."""
 
         def take(current: dict[str, Any]) -> dict[str, Any]:
+            reserved = current.get("reserved_for", [])
+            if order_id in reserved:
+                return current
             if current["stock"] < quantity:
                 raise OutOfStockError(current["stock"])
-            return {**current, "stock": current["stock"] - quantity}
+            return {**current, "stock": current["stock"] - quantity,
+                    "reserved_for": [*reserved, order_id][-KEPT_RESERVATIONS:]}
 
         return Product.model_validate(document(await update(self._container, product_id, product_id, take)))
 
@@ -169,6 +179,10 @@ class Purchases:
 
     async def get(self, customer_id: str, purchase_id: str) -> Purchase | None:
         return await read(self._container, Purchase, purchase_id, customer_id)
+
+    async def set_status(self, customer_id: str, purchase_id: str, status: PurchaseStatus) -> Purchase:
+        item = await update(self._container, purchase_id, customer_id, lambda p: {**p, "status": status.value})
+        return Purchase.model_validate(document(item))
 
     async def forget_customer(self, customer_id: str) -> int:
         gone = await self.of_customer(customer_id)

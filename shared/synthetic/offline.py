@@ -14,7 +14,7 @@ import random
 import re
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -133,11 +133,14 @@ def _customer(seed: int, index: int) -> Customer:
     first, last = fake.first_name(), fake.last_name()
     since = EPOCH + timedelta(days=rng.randrange(SIGN_UP_DAYS), minutes=rng.randrange(24 * 60))
     moves = rng.choices((0, 1, 2), weights=(75, 20, 5))[0]
-    return Customer(
+    customer = Customer(
         id=customer_id(index), first_name=first, last_name=last, email=_email(rng, first, last, index),
         phone=_phone(rng, index), address=_address(fake), loyalty_tier=_tier(rng, since), customer_since=since,
         previous_addresses=[_address(fake) for _ in range(moves)],
     )
+    # Drawn last, so that every other field stays what it was for this seed.
+    born = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 65))
+    return customer.model_copy(update={"date_of_birth": born})
 
 
 def _email(rng: random.Random, first: str, last: str, index: int) -> str:

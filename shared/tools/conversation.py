@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from shared.tools.context import ToolContext
 from shared.tools.registry import tool
-from shared.tools.session import ToolContext
 
 AgentName = Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]
 Reason = Annotated[str, Field(min_length=1, max_length=300)]
@@ -37,4 +37,5 @@ async def transfer_to_human(ctx: ToolContext, *, reason: Reason) -> dict[str, An
 @tool()
 async def end_call(ctx: ToolContext, *, reason: Reason) -> dict[str, Any]:
     """Ends the call after saying goodbye, once the caller has nothing more to ask."""
+    await ctx.sessions.end(ctx.session.id)  # its token opens nothing from now on
     return {"end_call": True, "reason": reason}

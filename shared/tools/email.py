@@ -9,8 +9,8 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from shared.blobs import put_blob
-from shared.tools.registry import tool
-from shared.tools.session import ToolContext
+from shared.tools.context import ToolContext
+from shared.tools.registry import ToolRefusedError, tool
 
 OUTBOX = "outbox"
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
@@ -21,7 +21,9 @@ async def deliver(ctx: ToolContext, message: dict[str, Any]) -> str:
     if ctx.settings.email_workflow_url:
         import aiohttp
 
-        async with aiohttp.ClientSession() as http, http.post(ctx.settings.email_workflow_url, json=message) as sent:
+        # The workflow drops a message whose idempotency key it has seen: a retried send mails once.
+        async with aiohttp.ClientSession() as http, http.post(
+                ctx.settings.email_workflow_url, json=message, headers={"Idempotency-Key": message["id"]}) as sent:
             sent.raise_for_status()
         return "sent"
     # Named after the tool call: a repeated call overwrites its own message instead of sending two.
@@ -41,10 +43,18 @@ async def outbox(settings: Any, limit: int) -> list[dict[str, Any]]:
         return [json.loads(await (await container.download_blob(b.name)).readall()) for b in blobs[:limit]]
 
 
-@tool(timeout_seconds=10.0)
-async def send_email(ctx: ToolContext, *, to: Email, subject: Annotated[str, Field(min_length=1, max_length=200)],
-                     body: Annotated[str, Field(min_length=1, max_length=20_000)]) -> dict[str, Any]:
-    """Sends an email for the caller, for example an order confirmation or a summary of the call."""
-    message = {"id": f"{ctx.session.id}-{ctx.call_id}", "to": to, "subject": subject, "body": body,
-               "customer_id": ctx.session.customer_id, "sent_at": datetime.now(UTC).isoformat()}
-    return {"status": await deliver(ctx, message), "to": to, "subject": subject}
+@tool(timeout_seconds=10.0, personal=True, side_effect=True)
+async def send_email(ctx: ToolContext, *, subject: Annotated[str, Field(min_length=1, max_length=200)],
+                     body: Annotated[str, Field(min_length=1, max_length=20_000)], to: Email | None = None
+                     ) -> dict[str, Any]:
+    """Emails the caller at the address on file, for example an order confirmation or a summary of the call.
+    The first call reads it back; call again with confirmed=true only after the caller said yes."""
+    customer = await ctx.data.customers.get(ctx.session.customer_id)
+    if customer is None:
+        raise ToolRefusedError("I could not find your profile")
+    if to is not None and to.lower() != customer.email.lower():
+        raise ToolRefusedError("I can only send email to the address we have on file for you")
+    ctx.read_back(f"an email to {customer.email} with the subject \"{subject}\"")
+    message = {"id": f"mail-{ctx.effect_key}", "to": customer.email, "subject": subject, "body": body,
+               "customer_id": customer.id, "sent_at": datetime.now(UTC).isoformat()}
+    return {"status": await deliver(ctx, message), "to": customer.email, "subject": subject}

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from shared.knowledge.base import knowledge_base
+from shared.tools.context import ToolContext
 from shared.tools.registry import tool
-from shared.tools.session import ToolContext
 
 # Below this relevance a passage does not ground an answer. Measured with the local MiniLM embeddings
 # on the sample corpus: its questions score 0.40 at the least, unrelated ones 0.25 at the most.

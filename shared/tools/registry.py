@@ -3,6 +3,10 @@
 A tool is an async function `(ctx, *, arg: type = default, ...)`. Its JSON schema comes from the
 signature (pydantic); arguments are validated before anything runs, unknown ones refused; each
 tool has a timeout; every failure comes back as a result the agent can explain.
+
+A tool is graded when declared: `personal` ones read or change the caller's personal data and
+need a verified caller; `side_effect` ones change something and run only after a confirmed
+read-back (they gain a `confirmed` argument, which alone never carries anything out).
 """
 
 from __future__ import annotations
@@ -13,16 +17,26 @@ import logging
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 log = logging.getLogger(__name__)
 Tool = Callable[..., Awaitable[Any]]
+Confirmed = Annotated[bool, Field(description="True only after the caller explicitly said yes to the read-back, "
+                                              "in a later turn")]
 
 
 class ToolRefusedError(Exception):
     """The tool will not act: the reason is said to the caller (another customer, no stock, ...)."""
+
+
+class ReadBack(Exception):  # noqa: N818 (a signal, not an error)
+    """A side-effecting tool has checked everything and now needs the caller's yes to this text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -32,6 +46,8 @@ class ToolSpec:
     function: Tool
     arguments: type[BaseModel]
     timeout_seconds: float
+    personal: bool
+    side_effect: bool
 
     def schema(self) -> dict[str, Any]:
         """The tool as an OpenAI-compatible function definition."""
@@ -47,12 +63,15 @@ class ToolResult(BaseModel):
     error: str | None = None
     refused: bool = False
     fields: list[dict[str, str]] = []
+    needs_verification: bool = False
+    conflict: bool = False  # the same tool-call id was used with other arguments
 
 
 TOOLS: dict[str, ToolSpec] = {}
 
 
-def tool(*, timeout_seconds: float = 5.0) -> Callable[[Tool], Tool]:
+def tool(*, timeout_seconds: float = 5.0, personal: bool = False, side_effect: bool = False
+         ) -> Callable[[Tool], Tool]:
     """Registers a tool; its docstring's first paragraph is the description the model reads."""
 
     def register(function: Tool) -> Tool:
@@ -61,31 +80,38 @@ def tool(*, timeout_seconds: float = 5.0) -> Callable[[Tool], Tool]:
         for name, parameter in list(inspect.signature(function).parameters.items())[1:]:  # after ctx
             default = ... if parameter.default is inspect.Parameter.empty else parameter.default
             fields[name] = (hints[name], default)
+        if side_effect:
+            fields["confirmed"] = (Confirmed, False)
         arguments = create_model(f"{function.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
         description = inspect.cleandoc(function.__doc__ or function.__name__).split("\n\n")[0].replace("\n", " ")
-        TOOLS[function.__name__] = ToolSpec(function.__name__, description, function, arguments, timeout_seconds)
+        TOOLS[function.__name__] = ToolSpec(function.__name__, description, function, arguments, timeout_seconds,
+                                            personal, side_effect)
         return function
 
     return register
 
 
-async def invoke(name: str, arguments: dict[str, Any], ctx: Any) -> ToolResult:
-    spec = TOOLS.get(name)
-    if spec is None:
-        return ToolResult(ok=False, error=f"no tool named {name!r}")
+def validate(spec: ToolSpec, arguments: dict[str, Any]) -> BaseModel | ToolResult:
+    """The arguments as the tool's types, or the result that names every wrong field."""
     try:
-        valid = spec.arguments.model_validate(arguments)
+        return spec.arguments.model_validate(arguments)
     except ValidationError as error:
         fields = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in error.errors()]
         return ToolResult(ok=False, error="invalid arguments: " + ", ".join(f["field"] for f in fields),
                           fields=fields)
+
+
+async def execute(spec: ToolSpec, ctx: Any, arguments: dict[str, Any]) -> ToolResult:
+    """Runs the tool under its timeout; a refusal, a timeout or a crash becomes a result."""
     try:
-        result = await asyncio.wait_for(spec.function(ctx, **dict(valid)), spec.timeout_seconds)
+        result = await asyncio.wait_for(spec.function(ctx, **arguments), spec.timeout_seconds)
+    except ReadBack:
+        raise
     except ToolRefusedError as refusal:
         return ToolResult(ok=False, refused=True, error=str(refusal))
     except TimeoutError:
-        return ToolResult(ok=False, error=f"{name} took longer than {spec.timeout_seconds:g} s")
+        return ToolResult(ok=False, error=f"{spec.name} took longer than {spec.timeout_seconds:g} s")
     except Exception as error:
-        log.exception("tool %s failed", name)
-        return ToolResult(ok=False, error=f"{name} failed ({type(error).__name__}); please try again later")
+        log.exception("tool %s failed", spec.name)
+        return ToolResult(ok=False, error=f"{spec.name} failed ({type(error).__name__}); please try again later")
     return ToolResult(ok=True, result=result)

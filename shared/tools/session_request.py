@@ -15,7 +15,6 @@ class SessionRequest(BaseModel):
     channel: Literal["phone", "chat"]
     phone: Phone | None = None
     customer_id: Id | None = None
-    call_instance_id: Id | None = None
 
     @model_validator(mode="after")
     def one_identity(self) -> SessionRequest:

@@ -7,8 +7,8 @@ from typing import Annotated, Protocol
 from pydantic import Field
 
 from shared.settings import Settings
+from shared.tools.context import ToolContext
 from shared.tools.registry import tool
-from shared.tools.session import ToolContext
 
 
 class WebSearch(Protocol):
