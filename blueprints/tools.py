@@ -115,7 +115,7 @@ async def _report(client: df.DurableOrchestrationClient, session: Any, kind: str
 async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Runs a tool for the session named in x-session-id; x-tool-call-id makes a retried call idempotent."""
     from blueprints.effects import DurableEffects
-    from shared.agents.conversation import ToolCall
+    from shared.conversation.state import ToolCall
     from shared.settings import get_settings
     from shared.tools.runner import run_tool
 
@@ -138,12 +138,10 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
     return json_response(result.model_dump(), 400 if result.fields else 409 if result.conflict else 200)
 
 
-@bp.route(route="chat", methods=["POST"], auth_level=CLIENT)
-@bp.durable_client_input(client_name="client")
-async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    """One text turn for the session in x-session-id: {"message": "..."}; turns of one session run one at a time."""
+async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> Any:
+    """Runs one text turn: (reply, events), or the response that refuses it."""
     from blueprints.effects import DurableEffects
-    from shared.agents.chat import chat as chat_turn
+    from shared.conversation.text_chat import chat as chat_turn
     from shared.sessions.store import SessionBusyError
     from shared.settings import get_settings
 
@@ -158,11 +156,34 @@ async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> 
     if not isinstance(message, str) or not message.strip() or len(message) > 4000:
         return error_response(400, "the body must be {\"message\": \"...\"} with 1 to 4000 characters")
     try:
-        reply = await chat_turn(settings, session, message.strip(), DurableEffects(client))
+        reply, events = await chat_turn(settings, session, message.strip(), DurableEffects(client))
     except SessionBusyError:
         return error_response(409, "another turn of this conversation is still running; try again shortly")
     await _report(client, session, "turn", reply.tool_calls, reply.handoffs)
-    return json_response(reply.model_dump(mode="json"))
+    return reply, events
+
+
+@bp.route(route="chat", methods=["POST"], auth_level=CLIENT)
+@bp.durable_client_input(client_name="client")
+async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """One text turn for the session in x-session-id: {"message": "..."}; turns of one session run one at a time."""
+    answered = await _chat_turn(req, client)
+    if isinstance(answered, func.HttpResponse):
+        return answered
+    return json_response(answered[0].model_dump(mode="json"))
+
+
+@bp.route(route="chat/stream", methods=["POST"], auth_level=CLIENT)
+@bp.durable_client_input(client_name="client")
+async def chat_stream(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """The same turn as server-sent events: text deltas with clause ends, tools, handoffs, the turn's end."""
+    from shared.conversation.sse import server_sent_events
+
+    answered = await _chat_turn(req, client)
+    if isinstance(answered, func.HttpResponse):
+        return answered
+    return func.HttpResponse(server_sent_events(answered[1]), mimetype="text/event-stream",
+                             headers={"Cache-Control": "no-store"})
 
 
 def _activity(name: str) -> None:

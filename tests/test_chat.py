@@ -130,8 +130,9 @@ def test_the_sample_questions_as_one_conversation(chat_host: HostProcess, stack:
     # The conversation's orchestration recorded every agent change and tool, and ends with the call.
     live = wait_for(lambda: (s := talk.tracked())["customStatus"]["turns"] == 14 and s)
     assert live["runtimeStatus"] == "Running"
-    assert live["customStatus"]["agents"] == ["router", "customer_data", "executive_assistant", "knowledge_base",
-                                              "web_search", "router", "knowledge_base"]
+    # A specialist reaches another only through the router.
+    assert live["customStatus"]["agents"] == ["router", "customer_data", "executive_assistant", "router",
+                                              "knowledge_base", "router", "web_search", "router", "knowledge_base"]
     assert live["customStatus"]["tool_counts"]["update_customer_address"] == 2
     talk.say("That's all, thank you")
     done = wait_for(lambda: (s := talk.tracked())["runtimeStatus"] == "Completed" and s)

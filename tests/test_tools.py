@@ -68,6 +68,8 @@ class Caller:
         headers = self.headers | ({"x-tool-call-id": call_id} if call_id else {})
         with self.host.client("service") as http:
             answer = http.post(f"/api/tools/{tool}", json=arguments, headers=headers)
+        assert answer.headers.get("content-type", "").startswith("application/json"), (
+            answer.status_code, answer.text, self.host.log_tail(3000))
         return answer.status_code, answer.json()
 
     def next_turn(self) -> None:

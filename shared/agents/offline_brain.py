@@ -1,5 +1,6 @@
-"""The offline brain: intent from embeddings of the agents' example utterances, slots from patterns,
-the same tools and handoffs as the LLM brain. It says so when it did not understand.
+"""The offline brain: a dialogue policy. Intent from embeddings of the agents' example utterances,
+slots from patterns, replies from templates; it acts only through the turn (tools, handoffs, what it
+says), so the same rules hold as for the LLM brain. It says so when it did not understand.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from typing import Any
 import numpy as np
 
 from shared.agents.caller_facts import caller_facts
-from shared.agents.conversation import ChatReply, ChatState, ToolCall, ToolCaller
 from shared.agents.definitions import ENTRY_AGENT, Agent
+from shared.conversation.state import ToolCall
+from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import Embedder
 
 MIN_SIMILARITY = 0.35  # below it, no example is close enough to act on
@@ -49,70 +51,60 @@ class IntentModel:
 
 
 class OfflineBrain:
-    def __init__(self, agents: dict[str, Agent], intents: IntentModel) -> None:
-        self._agents = agents
+    def __init__(self, intents: IntentModel) -> None:
         self._intents = intents
 
-    async def respond(self, state: ChatState, message: str, facts: dict[str, Any], tools: ToolCaller) -> ChatReply:
-        turn = Turn(state, tools, facts)
+    async def respond(self, turn: Turn) -> None:
+        await turn.say(await Policy(turn).decide(self._intents))
+
+
+class Policy:
+    """What to do with one caller message: the intent handlers, each returning what to say."""
+
+    def __init__(self, turn: Turn) -> None:
+        self.turn, self.state = turn, turn.state
+        self.preface = ""  # said before the reply, e.g. once the caller is verified
+        self.message = turn.message
+
+    async def decide(self, intents: IntentModel) -> str:
+        state, message = self.state, self.message
         if state.pending and (YES.match(message) or NO.match(message)):
             pending, state.pending = state.pending, None
             if NO.match(message):
-                return turn.reply("Alright, I have not changed anything.")
-            return await turn.confirmed(pending)
+                return "Alright, I have not changed anything."
+            return await self.confirmed(pending)
         if ANSWER_ONLY.match(message):
-            return turn.reply("There is nothing waiting for your confirmation. How can I help you?")
+            return "There is nothing waiting for your confirmation. How can I help you?"
         stated = caller_facts(message)
         if len(stated) >= 2 or (stated and state.awaiting_verification):
-            verified = await turn.call("verify_caller", **stated)
+            verified = await self.call("verify_caller", **stated)
             if not verified.ok:
-                return turn.reply(f"I'm sorry, {verified.error}.")
-            turn.preface = "Thank you, you are verified. "
+                return f"I'm sorry, {verified.error}."
+            self.preface = "Thank you, you are verified. "
             if not state.awaiting_verification:
-                return turn.reply("How can I help you?")
-            message, state.awaiting_verification = state.awaiting_verification, None
-        agent, intent, similarity = await self._intents.classify(message)
+                return self.reply("How can I help you?")
+            self.message, state.awaiting_verification = state.awaiting_verification, None
+        agent, intent, similarity = await intents.classify(self.message)
         if similarity < MIN_SIMILARITY:
-            return turn.reply("I'm sorry, I did not understand that. I can help with your profile, orders, "
+            return self.reply("I'm sorry, I did not understand that. I can help with your profile, orders, "
                               "our products and policies, news about the company, or emails.")
         if agent != state.active_agent:
-            await turn.handoff(agent, intent)
-        turn.message = message
-        return await getattr(turn, intent)(message)
-
-
-class Turn:
-    """One caller message: the tools it called and the reply, built up by an intent handler."""
-
-    def __init__(self, state: ChatState, tools: ToolCaller, facts: dict[str, Any]) -> None:
-        self.state, self._tools, self._facts = state, tools, facts
-        self._calls: list[ToolCall] = []
-        self._handoffs: list[str] = []
-        self._citations: list[str] = []
-        self.preface = ""  # said before the reply, e.g. once the caller is verified
-        self.message = ""  # what the caller asked in this turn
+            await self.turn.hand_off(agent, f"the caller asked about {intent.replace('_', ' ')}")
+        return await getattr(self, intent)(self.message)
 
     async def call(self, name: str, **arguments: Any) -> ToolCall:
-        call = await self._tools(name, arguments)
-        self._calls.append(call)
-        return call
+        return await self.turn.tool(name, arguments)
 
-    def reply(self, text: str) -> ChatReply:
-        return ChatReply(reply=self.preface + text, agent=self.state.active_agent, handoffs=self._handoffs,
-                         tool_calls=self._calls, citations=self._citations)
+    def reply(self, text: str) -> str:
+        return self.preface + text
 
-    async def handoff(self, agent: str, intent: str) -> None:
-        await self.call("handoff", agent=agent, reason=f"the caller asked about {intent.replace('_', ' ')}")
-        self._handoffs.append(agent)
-        self.state.active_agent = agent
-
-    def _failed(self, call: ToolCall) -> ChatReply:
+    def _failed(self, call: ToolCall) -> str:
         if call.needs_verification:  # asked again once the caller has stated the facts
             self.state.awaiting_verification = self.message
             return self.reply(f"{call.error}.")
         return self.reply(f"I'm sorry, I couldn't do that: {call.error}.")
 
-    async def _ask_first(self, tool: str, arguments: dict[str, Any]) -> ChatReply:
+    async def _ask_first(self, tool: str, arguments: dict[str, Any]) -> str:
         """Reads a side effect back and keeps it pending until the caller says yes."""
         asked = await self.call(tool, **arguments)
         if not asked.ok:
@@ -120,7 +112,7 @@ class Turn:
         self.state.pending = {"tool": tool, "arguments": arguments}
         return self.reply(f"Just to confirm: {asked.result['read_back']}. Shall I go ahead?")
 
-    async def confirmed(self, pending: dict[str, Any]) -> ChatReply:
+    async def confirmed(self, pending: dict[str, Any]) -> str:
         done = await self.call(pending["tool"], **pending["arguments"], confirmed=True)
         if not done.ok:
             return self._failed(done)
@@ -136,7 +128,7 @@ class Turn:
 
     # -- intents (the names used in the agents' YAML) ------------------------------------------
 
-    async def profile_read(self, message: str) -> ChatReply:
+    async def profile_read(self, message: str) -> str:
         profile = await self.call("get_customer_profile")
         if not profile.ok:
             return self._failed(profile)
@@ -145,20 +137,20 @@ class Turn:
                           f"{p['phone']}, address {a['street']}, {a['postal_code']} {a['city']}, {a['country']}. "
                           "Is that all up to date?")
 
-    async def address_change(self, message: str) -> ChatReply:
+    async def address_change(self, message: str) -> str:
         found = ADDRESS.search(message)
         if not found:
             return self.reply("Please tell me the new address as street, postal code and city, and country.")
         return await self._ask_first("update_customer_address", {k: v.strip() for k, v in found.groupdict().items()})
 
-    async def catalog(self, message: str) -> ChatReply:
+    async def catalog(self, message: str) -> str:
         products = await self.call("list_products")
         if not products.ok:
             return self._failed(products)
         offers = "; ".join(f"{p['name']} at {p['price']:.2f} {p['currency']}" for p in products.result[:10])
         return self.reply(f"We currently have {len(products.result)} products in stock, including: {offers}.")
 
-    async def order(self, message: str) -> ChatReply:
+    async def order(self, message: str) -> str:
         products = await self.call("list_products")
         if not products.ok:
             return self._failed(products)
@@ -171,25 +163,25 @@ class Turn:
         amount = int(NUMBERS.get(quantity.group(1).lower(), quantity.group(1))) if quantity else 1
         return await self._ask_first("create_order", {"product_id": product["id"], "quantity": amount})
 
-    async def purchases(self, message: str) -> ChatReply:
+    async def purchases(self, message: str) -> str:
         history = await self.call("get_purchase_history")
         if not history.ok:
             return self._failed(history)
         recent = "; ".join(f"{p['quantity']} x {p['product_id']} ({p['status']})" for p in history.result[:5])
         return self.reply(f"You have {len(history.result)} purchases. The latest: {recent or 'none'}.")
 
-    async def email(self, message: str) -> ChatReply:
+    async def email(self, message: str) -> str:
         orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
         body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
                 f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
                 if orders else "Here is the summary of your call with us.")
-        subject = f"{self._facts['company']}: " + ("your order" if orders else "your call")
+        subject = f"{self.turn.facts['company']}: " + ("your order" if orders else "your call")
         arguments = {"subject": subject, "body": body}
         if address := EMAIL.search(message):  # only the address on file is accepted: the tool says so
             arguments["to"] = address.group(0).rstrip(".")
         return await self._ask_first("send_email", arguments)
 
-    async def knowledge(self, message: str) -> ChatReply:
+    async def knowledge(self, message: str) -> str:
         question = re.sub(r"^.*?(could you tell me|can you tell me|tell me)\s*", "", message, flags=re.I) or message
         found = await self.call("search_knowledge_base", query=question)
         if not found.ok:
@@ -197,26 +189,25 @@ class Turn:
         if not found.result["grounded"]:
             return self.reply("I'm sorry, I don't know: nothing in our documents answers that.")
         best = found.result["passages"][0]
-        self._citations.append(best["citation"])
+        self.turn.cite(best["citation"])
         return self.reply(f"According to our documents: {best['text']} (source: {best['citation']})")
 
-    async def news(self, message: str) -> ChatReply:
+    async def news(self, message: str) -> str:
         found = await self.call("web_search", query=message)
         if not found.ok or not found.result:
             return self.reply("I could not find any news just now.")
         top = found.result[0]
         return self.reply(f"{top['title']}: {top['snippet']} ({top.get('source', top['url'])})")
 
-    async def back_to_router(self, message: str) -> ChatReply:
-        if self.state.active_agent != ENTRY_AGENT:
-            await self.handoff(ENTRY_AGENT, "something else")
+    async def back_to_router(self, message: str) -> str:
+        await self.turn.hand_off(ENTRY_AGENT, "the caller has something else")
         return self.reply("Of course. What else can I help you with?")
 
-    async def goodbye(self, message: str) -> ChatReply:
+    async def goodbye(self, message: str) -> str:
         await self.call("end_call", reason="the caller is done")
-        return self.reply(f"Thank you for calling {self._facts['company']}. Goodbye!")
+        return self.reply(f"Thank you for calling {self.turn.facts['company']}. Goodbye!")
 
-    async def human(self, message: str) -> ChatReply:
+    async def human(self, message: str) -> str:
         await self.call("transfer_to_human", reason="the caller asked for a person")
         return self.reply("I'm transferring you to a colleague now.")
 

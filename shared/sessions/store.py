@@ -97,15 +97,14 @@ class Sessions:
         return await self.change(session_id, lambda s: s.model_copy(update={"caller_turn": s.caller_turn + 1}))
 
     async def begin_turn(self, session_id: str, wait_seconds: float = 10.0) -> Session:
-        """Holds the session for one chat turn, waiting for a turn in progress; counts the caller's turn."""
+        """Holds the session for one chat turn, waiting for a turn in progress."""
         deadline = asyncio.get_running_loop().time() + wait_seconds
 
         def take(session: Session) -> Session:
             now = _now()
             if session.turn_busy_until and session.turn_busy_until > now:
                 raise SessionBusyError(session.id)
-            return session.model_copy(update={"turn_busy_until": now + TURN_HOLD,
-                                              "caller_turn": session.caller_turn + 1})
+            return session.model_copy(update={"turn_busy_until": now + TURN_HOLD})
 
         while True:
             try:

@@ -1,0 +1,127 @@
+"""One conversation: caller events in, agent events out; each turn a task that a barge-in cancels.
+
+A cancelled turn keeps what the caller heard (the transport says how much was played), drops the
+read-backs it made (nothing it planned can be confirmed later) and lets a tool that had started
+finish, so nothing is left half-done. The state is saved under its etag after every turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from typing import Any, Protocol
+
+from shared.agents.definitions import Agent
+from shared.conversation.events import (
+    CallerStartedSpeaking,
+    CallerText,
+    ConversationEnded,
+    Dtmf,
+    HangUp,
+    InEvent,
+    OutEvent,
+    TurnEnded,
+)
+from shared.conversation.executor import TOOL_DEADLINE_SECONDS, ToolExecutor, ToolPort
+from shared.conversation.state import ConversationState
+from shared.conversation.turn import Turn
+
+log = logging.getLogger(__name__)
+APOLOGY = "I'm sorry, something went wrong on my side. Could you say that again?"
+
+
+class Brain(Protocol):
+    async def respond(self, turn: Turn) -> None:
+        """Decides what to say and which tools to run for the caller's message, through `turn` only."""
+
+
+class StateStore(Protocol):
+    async def save(self, state: ConversationState, etag: str | None) -> str: ...
+
+
+class Conversation:
+    def __init__(self, *, agents: dict[str, Agent], brain: Brain, port: ToolPort, store: StateStore,
+                 state: ConversationState, etag: str | None, facts: dict[str, Any],
+                 tool_deadline_seconds: float = TOOL_DEADLINE_SECONDS) -> None:
+        self._agents, self._brain, self._port, self._store = agents, brain, port, store
+        self.state, self._etag, self._facts = state, etag, facts
+        self._tool_deadline = tool_deadline_seconds
+        self.events: asyncio.Queue[OutEvent] = asyncio.Queue()
+        self._lock = asyncio.Lock()  # one turn at a time
+        self._task: asyncio.Task[TurnEnded] | None = None
+        self._heard: str | None = None
+        self.ended = False
+
+    async def handle(self, event: InEvent) -> None:
+        """Feeds one caller event; a turn it starts runs in the background (see `events`)."""
+        match event:
+            case CallerText(text=text, confidence=confidence):
+                await self.interrupt()
+                self._task = asyncio.create_task(self.turn(text, confidence))
+            case Dtmf(digits=digits):
+                await self.interrupt()
+                self._task = asyncio.create_task(self.turn(digits))
+            case CallerStartedSpeaking():
+                await self.interrupt()
+            case HangUp():
+                await self.interrupt()
+                self._end("the caller hung up")
+
+    async def interrupt(self, heard: str | None = None) -> TurnEnded | None:
+        """Stops the running turn; `heard` is the part of its answer the caller heard (default: all of it)."""
+        task, self._task = self._task, None
+        if task is None or task.done():
+            return None
+        self._heard = heard
+        task.cancel()
+        try:
+            return await task
+        except asyncio.CancelledError:  # stopped before it began: nothing was said or done
+            return None
+
+    async def turn(self, message: str, confidence: float = 1.0) -> TurnEnded:
+        """Runs one caller turn to its end (or until interrupted) and saves the state."""
+        async with self._lock:
+            await self._port.caller_turn()
+            executor = ToolExecutor(self._agents, self.state, self._port, emit=self._emit,
+                                    turn_id=uuid.uuid4().hex[:12], deadline_seconds=self._tool_deadline)
+            turn = Turn(message, confidence=confidence, state=self.state, agents=self._agents, facts=self._facts,
+                        executor=executor, emit=self._emit)
+            remembered = (self.state.pending, self.state.awaiting_verification)
+            interrupted = False
+            try:
+                await self._brain.respond(turn)
+            except asyncio.CancelledError:
+                interrupted = True
+            except Exception:
+                log.exception("the brain failed in session %s", self.state.session_id)
+                with contextlib.suppress(asyncio.CancelledError):
+                    await turn.say(APOLOGY)
+            said = turn.finish()
+            if interrupted:
+                said = said if self._heard is None else self._heard
+                self.state.pending, self.state.awaiting_verification = remembered
+                await executor.settle()
+                await self._port.drop_proposals(executor.proposals)
+            self.state.remember("user", message)
+            if said:
+                self.state.remember("assistant", said, self.state.active_agent)
+            self.state.keep(executor.calls)
+            self.state.turns += 1
+            self._etag = await self._store.save(self.state, self._etag)
+            ended = TurnEnded(said, self.state.active_agent, interrupted, turn.citations, executor.calls,
+                              executor.handoffs)
+            self._emit(ended)
+            if any(c.name == "end_call" and c.ok for c in executor.calls):
+                self._end("the agent ended the call")
+            return ended
+
+    def _emit(self, event: OutEvent) -> None:
+        self.events.put_nowait(event)
+
+    def _end(self, reason: str) -> None:
+        if not self.ended:
+            self.ended = True
+            self._emit(ConversationEnded(reason))
