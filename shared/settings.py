@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     llm_model: str = Field("", alias="LLM_MODEL")
     voice_engine: Literal["cascade", "realtime"] = Field("cascade", alias="VOICE_ENGINE")
     dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)
+    # The key the app's own services present to each other; local.settings_file generates it.
+    service_key: str = Field("", alias="SERVICE_KEY", repr=False)
 
     @classmethod
     def settings_customise_sources(
