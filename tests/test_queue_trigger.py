@@ -94,3 +94,14 @@ def test_a_body_that_is_not_base64_is_poisoned_without_running(queue_host: Queue
     wait_for(lambda: raw in poisoned(stack), timeout_seconds=20)
     assert not queue_host.deliveries(raw)
     assert "its body is not base64" in queue_host.log_tail(50000)
+
+
+def test_queue_output_bindings_write_base64_messages(queue_host: QueueHost, stack: Endpoints) -> None:
+    body = f"via http {uuid.uuid4().hex}"
+    with queue_host.client(key=None) as http:
+        assert http.post("/api/enqueue", content=body.encode()).status_code == 202
+    (delivery,) = wait_for(lambda: queue_host.deliveries(body))  # the output reached the trigger's queue
+    assert delivery["dequeue_count"] == 1
+    answer = base64.b64encode(f"done: {body}".encode()).decode()
+    done = QueueClient.from_connection_string(stack.storage_connection_string, "work-done")  # the host made it
+    wait_for(lambda: answer in [m.content for m in done.peek_messages(max_messages=32)])

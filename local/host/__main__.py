@@ -36,7 +36,7 @@ from local.host.durable.engine import Engine
 from local.host.durable.store import DurableStore
 from local.host.functions import FunctionIndex
 from local.host.invoke import Invoker
-from local.host.queues import QueueTriggers
+from local.host.queues import QueueOutputs, QueueServices, QueueTriggers
 from local.host.redact import Redactor, redact_process_output
 from local.host.schedule import Schedule
 from local.host.server import build_app
@@ -103,7 +103,9 @@ def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config
     base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     private_dir(args.data_dir)
     store = DurableStore(args.data_dir / f"{config.hub_name}.sqlite3")
-    invoker = Invoker(lambda: api.client_json(), config.function_timeout_seconds, threads=32)  # noqa: PLW0108 (api comes next)
+    queue_services = QueueServices()
+    invoker = Invoker(lambda: api.client_json(), config.function_timeout_seconds, threads=32,  # noqa: PLW0108 (api comes next)
+                      write_outputs=QueueOutputs(queue_services, config.queues).write)
     engine = Engine(store, index, invoker, config.max_activities)
     api = DurableApi(engine, base_url, config.hub_name, keys.system_key, config.max_body_bytes)
     clients = BlobClients()
@@ -111,7 +113,8 @@ def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config
                                   system_key=keys.system_key, interval_seconds=args.blob_poll_seconds)
     timers = TimerTriggers([(info, Schedule.parse(str(info.trigger["schedule"])))
                             for info in index.of_trigger("timerTrigger")], invoker, args.data_dir / "timers")
-    queues = QueueTriggers(index.of_trigger("queueTrigger"), invoker, config.queues, config.function_timeout_seconds)
+    queues = QueueTriggers(index.of_trigger("queueTrigger"), queue_services, invoker, config.queues,
+                           config.function_timeout_seconds)
     state_file = args.data_dir / STATE_FILE
 
     @contextlib.asynccontextmanager
@@ -135,6 +138,7 @@ def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config
             await asyncio.gather(*sources, return_exceptions=True)
             await engine.stop()
             await clients.close()
+            await queue_services.close()
             invoker.close()
             store.close()
 

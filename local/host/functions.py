@@ -13,7 +13,8 @@ from local.host.schedule import Schedule, ScheduleError
 TRIGGERS = {"httpTrigger", "eventGridTrigger", "blobTrigger", "orchestrationTrigger", "activityTrigger",
             "timerTrigger", "queueTrigger"}
 # Bindings the host fills itself besides the trigger; a function with any other is not served.
-COMPANIONS = {"http", "durableClient"}
+COMPANIONS = {"http", "durableClient", "queue"}
+OUTPUTS = {"queue"}  # written after the function succeeds
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class FunctionInfo:
     client_binding: str | None = None
     # The code the user wrote (the durable client decorator wraps it).
     target: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    outputs: tuple[dict[str, Any], ...] = ()
 
     @property
     def trigger_type(self) -> str:
@@ -77,6 +79,8 @@ class FunctionIndex:
         if unknown:
             return "; ".join(f"binding {b['name']!r} of type {b['type']} is not supported" for b in unknown)
         triggers = [b for b in bindings if b["type"] in TRIGGERS]
+        if any(b["type"] in OUTPUTS and str(b.get("direction")).upper() != "OUT" for b in bindings):
+            return "a queue binding as input is not supported (only queue outputs)"
         if len(triggers) != 1:
             return f"it has {len(triggers)} triggers; a function has exactly one"
         trigger = triggers[0]
@@ -96,7 +100,8 @@ class FunctionIndex:
         target = getattr(user_function, "client_function", None) or getattr(
             user_function, "orchestrator_function", user_function
         )
-        info = FunctionInfo(name, trigger, user_function, client, target)
+        outputs = tuple(b for b in bindings if b["type"] in OUTPUTS)
+        info = FunctionInfo(name, trigger, user_function, client, target, outputs)
         self.by_name[name] = info
         kind = trigger["type"]
         if kind == "httpTrigger":

@@ -6,6 +6,9 @@ less often, up to `maxPollingInterval`. A message stays invisible while its func
 success deletes it; a failure makes it visible again after `visibilityTimeout`, and the failure
 of its `maxDequeueCount`-th delivery moves it to `<queue>-poison`. Bodies are base64 by default
 (`messageEncoding`); one that does not decode goes to the poison queue at once.
+
+Queue output bindings (`@app.queue_output`) are written, encoded the same way, once their
+function succeeds; the queue is created if it does not exist yet, as the extension does.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import json
 import logging
 import os
 from typing import Any
@@ -58,38 +62,81 @@ def trigger_value(message: Any, body: bytes) -> Any:
     return meta.get_binding_registry().get("queueTrigger").decode(datum, trigger_metadata=metadata)
 
 
+def encode_body(body: bytes, base64_encoded: bool) -> str:
+    return base64.b64encode(body).decode() if base64_encoded else body.decode("utf-8")
+
+
+class QueueServices:
+    """One async QueueServiceClient per connection setting, opened on first use."""
+
+    def __init__(self) -> None:
+        self._clients: dict[str, Any] = {}
+
+    def get(self, binding: dict[str, Any]) -> Any:
+        from azure.storage.queue.aio import QueueServiceClient
+
+        connection = binding.get("connection") or DEFAULT_CONNECTION
+        if connection not in self._clients:
+            value = os.environ.get(connection)
+            if not value:
+                raise LookupError(f"app setting {connection} (the queue connection) is not set")
+            self._clients[connection] = QueueServiceClient.from_connection_string(value)
+        return self._clients[connection]
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+
+
+class QueueOutputs:
+    """Writes queue output bindings: a str, bytes, a QueueMessage, or a list of str/QueueMessage."""
+
+    def __init__(self, services: QueueServices, options: QueueOptions) -> None:
+        self._services = services
+        self._base64 = options.base64
+
+    async def write(self, info: FunctionInfo, values: list[tuple[dict[str, Any], Any]]) -> None:
+        converter = meta.get_binding_registry().get("queue")
+        for binding, value in values:
+            if value is None:
+                continue
+            datum = converter.encode(value, expected_type=None)
+            if datum.type == "json":
+                items = json.loads(datum.value)
+                bodies = [(item["body"] if isinstance(item, dict) else item).encode() for item in
+                          (items if isinstance(items, list) else [items])]
+            else:
+                bodies = [datum.value if isinstance(datum.value, bytes) else str(datum.value).encode()]
+            queue = self._services.get(binding).get_queue_client(str(binding["queueName"]))
+            for body in bodies:
+                try:
+                    await queue.send_message(encode_body(body, self._base64))
+                except ResourceNotFoundError:
+                    with contextlib.suppress(ResourceExistsError):
+                        await queue.create_queue()
+                    await queue.send_message(encode_body(body, self._base64))
+
+
 class QueueTriggers:
-    def __init__(self, functions: list[FunctionInfo], invoker: Invoker, options: QueueOptions,
-                 function_timeout_seconds: float) -> None:
+    def __init__(self, functions: list[FunctionInfo], services: QueueServices, invoker: Invoker,
+                 options: QueueOptions, function_timeout_seconds: float) -> None:
         self._functions = functions
+        self._services = services
         self._invoker = invoker
         self._options = options
         # Invisible for as long as the function may run, so no second copy starts meanwhile.
         self._lease_seconds = int(min(function_timeout_seconds + 60, 7 * 24 * 3600))
-        self._services: dict[str, Any] = {}
 
     async def run(self) -> None:
-        try:
-            await asyncio.gather(*(self._listen(info) for info in self._functions))
-        finally:
-            for service in self._services.values():
-                await service.close()
-
-    def _service(self, connection: str) -> Any:
-        from azure.storage.queue.aio import QueueServiceClient
-
-        if connection not in self._services:
-            self._services[connection] = QueueServiceClient.from_connection_string(os.environ[connection])
-        return self._services[connection]
+        await asyncio.gather(*(self._listen(info) for info in self._functions))
 
     async def _listen(self, info: FunctionInfo) -> None:
-        connection = info.trigger.get("connection") or DEFAULT_CONNECTION
-        if not os.environ.get(connection):
-            log.error("function %s not served: app setting %s (its queue connection) is not set", info.name,
-                      connection)
+        try:
+            service = self._services.get(info.trigger)
+        except LookupError as error:
+            log.error("function %s not served: %s", info.name, error)
             return
         name = str(info.trigger["queueName"])
-        service = self._service(connection)
         queue, poison = service.get_queue_client(name), service.get_queue_client(f"{name}-poison")
         running: set[asyncio.Task[None]] = set()
         delay, missing_logged = MIN_POLL_SECONDS, False
