@@ -26,6 +26,13 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def own_dir(path: Path) -> Path:
+    """A folder that is ours by name (`.local/host`): created if missing, made 0700 in any case."""
+    private_dir(path)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
 def open_private_log(path: Path) -> BinaryIO:
     """`path` opened for appending, 0600 whether new or left by an older version."""
     private_dir(path.parent)

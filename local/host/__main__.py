@@ -41,7 +41,7 @@ from local.host.redact import Redactor, redact_process_output
 from local.host.schedule import Schedule
 from local.host.server import build_app
 from local.host.timers import TimerTriggers
-from local.private import private_dir
+from local.private import private_dir, write_private
 
 log = logging.getLogger("host")
 STATE_FILE = "host.state.json"
@@ -94,6 +94,12 @@ def prepare(args: argparse.Namespace, redactor: Redactor) -> tuple[HostKeys, Fun
     return keys, index, config, port
 
 
+def report_crash(task: asyncio.Task[None]) -> None:
+    """A trigger source that stopped on an error says so instead of falling silent."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a trigger source stopped", exc_info=task.exception())
+
+
 def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config: HostConfig, port: int) -> None:
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets that say so, and without it
     # Nagle's algorithm meets delayed ACKs and adds ~40 ms to every multi-segment response.
@@ -126,7 +132,10 @@ def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config
             log.info("%s: [%s] %s/%s/%s", function.info.name, ",".join(sorted(function.methods or {"ALL"})),
                      base_url, config.route_prefix, function.route.template)
         sources = [asyncio.create_task(source.run()) for source in (blob_events, timers, queues)]
-        state_file.write_text(json.dumps({"pid": os.getpid(), "base_url": base_url, "app": args.app}))
+        for source in sources:
+            source.add_done_callback(report_crash)
+        # Atomically: `make up` and the tests poll for this file and read it as soon as it appears.
+        write_private(state_file, json.dumps({"pid": os.getpid(), "base_url": base_url, "app": args.app}))
         log.info("host ready at %s with %d functions (%d not served)", base_url, len(index.by_name),
                  len(index.refused))
         try:

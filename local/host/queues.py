@@ -163,9 +163,15 @@ class QueueTriggers:
                 continue
             delay = MIN_POLL_SECONDS
             for message in batch:
-                task = asyncio.create_task(self._process(info, queue, poison, message))
+                task = asyncio.create_task(self._settle(info, queue, poison, message))
                 running.add(task)
                 task.add_done_callback(running.discard)
+
+    async def _settle(self, info: FunctionInfo, queue: Any, poison: Any, message: Any) -> None:
+        try:
+            await self._process(info, queue, poison, message)
+        except Exception as error:  # storage refused the delete or the update: the message comes back
+            log.warning("queue message %s of %s not settled: %s", message.id, queue.queue_name, error)
 
     async def _process(self, info: FunctionInfo, queue: Any, poison: Any, message: Any) -> None:
         name = queue.queue_name
