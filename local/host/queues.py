@@ -5,7 +5,8 @@ once no more than `newBatchThreshold` are still running; an empty queue is polle
 less often, up to `maxPollingInterval`. A message stays invisible while its function runs; a
 success deletes it; a failure makes it visible again after `visibilityTimeout`, and the failure
 of its `maxDequeueCount`-th delivery moves it to `<queue>-poison`. Bodies are base64 by default
-(`messageEncoding`); one that does not decode goes to the poison queue at once.
+(`messageEncoding`); one that does not decode goes to the poison queue at once, and so does one
+dequeued more than `maxDequeueCount` times (its deliveries died with the host).
 
 Queue output bindings (`@app.queue_output`) are written, encoded the same way, once their
 function succeeds; the queue is created if it does not exist yet, as the extension does.
