@@ -10,11 +10,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from local.private import open_private_log
+
 
 def start(command: Sequence[str], log_path: Path, cwd: Path | None = None,
           env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
+    with open_private_log(log_path) as log:  # logs can hold what a request carried
         # A session of its own: Ctrl-C in the terminal that ran `make up` does not reach it.
         return subprocess.Popen(list(command), stdout=log, stderr=subprocess.STDOUT, cwd=cwd,
                                 env=env, start_new_session=True)

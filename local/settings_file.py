@@ -1,7 +1,7 @@
 """Creates local.settings.json from the sample, with fresh random keys: `python -m local.settings_file`.
 
 Idempotent: an existing file keeps its values; only settings the sample gained since are added
-and empty keys are filled.
+and empty keys are filled. The file holds keys, so only its owner may read it (0600).
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ import secrets
 import sys
 from pathlib import Path
 
-KEYS = ("FunctionKey", "MasterKey")
+from local.private import write_private
+
+HOST_KEYS = ("FunctionKey", "MasterKey")
+# App settings that are secrets of this installation, generated like the host keys.
+GENERATED_VALUES = ("SERVICE_KEY",)
 
 
 def ensure(sample: Path, target: Path) -> dict:
@@ -19,11 +23,11 @@ def ensure(sample: Path, target: Path) -> dict:
     current = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
     for section in ("Values", "Host"):
         current[section] = {**wanted.get(section, {}), **current.get(section, {})}
-    for key in KEYS:
-        current["Host"][key] = current["Host"].get(key) or secrets.token_urlsafe(32)
-    current["Values"]["SERVICE_KEY"] = current["Values"].get("SERVICE_KEY") or secrets.token_urlsafe(32)
+    for section, names in (("Host", HOST_KEYS), ("Values", GENERATED_VALUES)):
+        for name in names:
+            current[section][name] = current[section].get(name) or secrets.token_urlsafe(32)
     current.setdefault("IsEncrypted", False)
-    target.write_text(json.dumps(current, indent=2) + "\n", encoding="utf-8")
+    write_private(target, json.dumps(current, indent=2) + "\n")
     return current
 
 

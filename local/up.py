@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from local import processes
+from local.private import own_dir
 from local.stack import Stack
 
 HOST_MARKER = "local.host"
@@ -43,7 +44,8 @@ def host_state(data_dir: Path) -> dict | None:
 def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeout_seconds: float = 60.0) -> Running:
     """Starts what is not running. A `state_dir` other than `.local` gets a stack on free ports."""
     state_dir = state_dir or root / ".local"
-    stack_dir, host_dir = state_dir / "stack", state_dir / "host"
+    # Ours by name, and they hold the logs: 0700 even when an older version made them.
+    stack_dir, host_dir = own_dir(state_dir / "stack"), own_dir(state_dir / "host")
     started_stack = Stack.running(stack_dir) is None
     endpoints = Stack(stack_dir).up(prefer_standard_ports=state_dir == root / ".local")
     state = host_state(host_dir)

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from local.host.config import HostKeys
+from local.private import open_private_log
 from local.settings_file import ensure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class HostProcess:
-    app: str
+    app: str | None  # module[:attribute]; None finds the app in app_root's function_app.py
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
+    app_root: Path = ROOT
     process: subprocess.Popen[bytes] | None = None
     base_url: str = ""
 
@@ -45,13 +47,13 @@ class HostProcess:
 
     def start(self, timeout_seconds: float = 30.0) -> HostProcess:
         self.state_file.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "local.host", "--app", self.app, "--app-root", str(ROOT),
-                   "--settings", str(self.settings_path), "--port", "0",
+        command = [sys.executable, "-m", "local.host", *(["--app", self.app] if self.app else []),
+                   "--app-root", str(self.app_root), "--settings", str(self.settings_path), "--port", "0",
                    "--data-dir", str(self.workdir / "host"), "--max-body-bytes", str(self.max_body_bytes),
                    "--blob-poll-seconds", "0.2"]
-        log = (self.workdir / "host.log").open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, **self.env})
+        with open_private_log(self.log_path) as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                            env={**os.environ, **self.env})
         deadline = time.monotonic() + timeout_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -81,8 +83,12 @@ class HostProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "host.log"
+
     def log_tail(self, chars: int = 4000) -> str:
-        return (self.workdir / "host.log").read_text(errors="replace")[-chars:]
+        return self.log_path.read_text(errors="replace")[-chars:]
 
     def client(self, key: str | None = "function") -> httpx.Client:
         """A client holding one key: a host key (function, master, system) or the app's service key."""

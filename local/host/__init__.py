@@ -1,5 +1,5 @@
-"""A small Azure Functions host for this app: HTTP, Event Grid and blob triggers, and Durable Functions.
+"""A small Azure Functions host for this app: HTTP, Event Grid, blob, timer and queue triggers, and Durable Functions.
 
 It runs the product offline where Azure Functions Core Tools cannot be installed. Product code
-never imports it: the host reads the app's functions from `function_app.app`.
+never imports it: the host finds the app object in `function_app.py`, as the Python worker does.
 """

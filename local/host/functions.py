@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from local.host.routes import RouteTemplate
+from local.host.schedule import Schedule, ScheduleError
 
-TRIGGERS = {"httpTrigger", "eventGridTrigger", "blobTrigger", "orchestrationTrigger", "activityTrigger"}
-# Bindings the host fills itself besides the trigger; anything else is refused at start-up.
-COMPANIONS = {"http", "durableClient"}
-
-
-class HostConfigError(ValueError):
-    """The app asks for something this host does not provide."""
+TRIGGERS = {"httpTrigger", "eventGridTrigger", "blobTrigger", "orchestrationTrigger", "activityTrigger",
+            "timerTrigger", "queueTrigger"}
+# Bindings the host fills itself besides the trigger; a function with any other is not served.
+COMPANIONS = {"http", "durableClient", "queue"}
+OUTPUTS = {"queue"}  # written after the function succeeds
 
 
 @dataclass(frozen=True)
@@ -27,6 +25,7 @@ class FunctionInfo:
     client_binding: str | None = None
     # The code the user wrote (the durable client decorator wraps it).
     target: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    outputs: tuple[dict[str, Any], ...] = ()
 
     @property
     def trigger_type(self) -> str:
@@ -53,36 +52,56 @@ class FunctionIndex:
     http: list[HttpFunction]
     orchestrators: dict[str, FunctionInfo]
     activities: dict[str, FunctionInfo]
-
-    @classmethod
-    def load(cls, spec: str) -> FunctionIndex:
-        """`spec` is `module:attribute`, e.g. `function_app:app`."""
-        module_name, _, attribute = spec.partition(":")
-        app = getattr(importlib.import_module(module_name), attribute or "app")
-        return cls.from_functions(app.get_functions())
+    # Functions this host cannot run, with why: the rest of the app is served all the same.
+    refused: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_functions(cls, functions: list[Any]) -> FunctionIndex:
         index = cls(by_name={}, http=[], orchestrators={}, activities={})
         for function in functions:
-            index._add(function)
+            name = function.get_function_name()
+            bindings = json.loads(function.get_function_json())["bindings"]
+            reason = cls.refusal(bindings)
+            if reason:
+                index.refused[name] = reason
+            else:
+                index._add(name, bindings, function.get_user_function())
         index.http.sort(key=lambda h: h.route.precedence)
         return index
 
-    def _add(self, function: Any) -> None:
-        name = function.get_function_name()
-        bindings = json.loads(function.get_function_json())["bindings"]
+    def of_trigger(self, trigger_type: str) -> list[FunctionInfo]:
+        return [info for info in self.by_name.values() if info.trigger_type == trigger_type]
+
+    @staticmethod
+    def refusal(bindings: list[dict[str, Any]]) -> str | None:
+        """Why this host cannot run a function with these bindings; None when it can."""
+        unknown = [b for b in bindings if b["type"] not in TRIGGERS | COMPANIONS]
+        if unknown:
+            return "; ".join(f"binding {b['name']!r} of type {b['type']} is not supported" for b in unknown)
         triggers = [b for b in bindings if b["type"] in TRIGGERS]
-        unknown = [b["type"] for b in bindings if b["type"] not in TRIGGERS | COMPANIONS]
-        if len(triggers) != 1 or unknown:
-            raise HostConfigError(f"function {name!r}: unsupported bindings {unknown or bindings}")
+        if any(b["type"] in OUTPUTS and str(b.get("direction")).upper() != "OUT" for b in bindings):
+            return "a queue binding as input is not supported (only queue outputs)"
+        if len(triggers) != 1:
+            return f"it has {len(triggers)} triggers; a function has exactly one"
         trigger = triggers[0]
+        if trigger["type"] == "blobTrigger" and trigger.get("source") != "EventGrid":
+            # Flex Consumption only runs blob triggers fed by Event Grid; keep local runs honest.
+            return "binding of type blobTrigger needs source=EventGrid (polling blob triggers are not supported)"
+        if trigger["type"] == "timerTrigger":
+            try:
+                Schedule.parse(str(trigger.get("schedule", "")))
+            except ScheduleError as error:
+                return f"binding of type timerTrigger: {error}"
+        return None
+
+    def _add(self, name: str, bindings: list[dict[str, Any]], user_function: Callable[..., Any]) -> None:
+        trigger = next(b for b in bindings if b["type"] in TRIGGERS)
         client = next((b["name"] for b in bindings if b["type"] == "durableClient"), None)
-        user_function = function.get_user_function()
         target = getattr(user_function, "client_function", None) or getattr(
             user_function, "orchestrator_function", user_function
         )
-        info = FunctionInfo(name, trigger, user_function, client, target)
+        outputs = tuple(b for b in bindings if b["type"] in OUTPUTS)
+        info = FunctionInfo(name, trigger, user_function, client, target, outputs)
         self.by_name[name] = info
         kind = trigger["type"]
         if kind == "httpTrigger":
@@ -95,9 +114,6 @@ class FunctionIndex:
                     auth_level=str(trigger.get("authLevel", "FUNCTION")).lower(),
                 )
             )
-        elif kind == "blobTrigger" and trigger.get("source") != "EventGrid":
-            # Flex Consumption only runs blob triggers fed by Event Grid; keep local runs honest.
-            raise HostConfigError(f"function {name!r}: blob triggers need source=EventGrid")
         # `call_activity(fn)` sends the Python name, a string sends the registered one: map both.
         registry = {"orchestrationTrigger": self.orchestrators, "activityTrigger": self.activities}.get(kind)
         if registry is not None:

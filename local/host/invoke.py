@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any
@@ -57,9 +57,28 @@ class InvocationContext(func.Context):
         return func.RetryContext(0, 0, {})
 
 
+class OutValue(func.Out[Any]):
+    """What an output binding parameter receives: the function `set`s the value the host then writes."""
+
+    def __init__(self) -> None:
+        self._value: Any = None
+
+    def set(self, val: Any) -> None:
+        self._value = val
+
+    def get(self) -> Any:
+        return self._value
+
+
+# Writes a function's output binding values (binding dict, value) once it has succeeded.
+OutputWriter = Callable[[FunctionInfo, list[tuple[dict[str, Any], Any]]], Awaitable[None]]
+
+
 class Invoker:
-    def __init__(self, client_json: Callable[[], str], timeout_seconds: float, threads: int) -> None:
+    def __init__(self, client_json: Callable[[], str], timeout_seconds: float, threads: int,
+                 write_outputs: OutputWriter | None = None) -> None:
         self._client_json = client_json
+        self._write_outputs = write_outputs
         self._timeout = timeout_seconds
         # Sync functions run here, as in the worker, so one slow call never blocks the loop.
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="function")
@@ -75,11 +94,12 @@ class Invoker:
     ) -> Any:
         """Runs the function; `describe` turns its result into the log line's outcome."""
         invocation_id = str(uuid.uuid4())
+        outs = {b["name"]: OutValue() for b in info.outputs if b["name"] != "$return"}
         if info.trigger_type == "orchestrationTrigger":
             # The durable wrapper takes the context JSON positionally.
             call = partial(info.user_function, trigger_value)
         else:
-            kwargs = {info.trigger_name: trigger_value}
+            kwargs = {info.trigger_name: trigger_value, **outs}
             if info.client_binding:
                 kwargs[info.client_binding] = self._client_json()
             if "context" in inspect.signature(info.target).parameters:
@@ -97,6 +117,9 @@ class Invoker:
             except TimeoutError as error:
                 outcome = "timeout"
                 raise FunctionTimeoutError(f"{info.name} ran longer than {self._timeout:g} s") from error
+            if info.outputs and self._write_outputs:
+                values = [(b, result if b["name"] == "$return" else outs[b["name"]].get()) for b in info.outputs]
+                await self._write_outputs(info, values)
             outcome = describe(result)
             return result
         except Exception as error:

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from local import processes
+from local.private import private_dir
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 AZURITE_BIN = NODE_DIR / "node_modules/azurite/dist/src/azurite.js"
@@ -82,7 +83,7 @@ class Stack:
             raise FileNotFoundError(f"{AZURITE_BIN} is missing: run `make setup` to install the stand-ins")
         ports = {name: _free_port(port if prefer_standard_ports else 0) for name, port in STANDARD_PORTS.items()}
         endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"])
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)  # it holds the logs
         azurite = processes.start(
             ["node", str(AZURITE_BIN), "--location", str(self.data_dir / "azurite"),
              "--blobHost", "127.0.0.1", "--blobPort", str(ports["blob"]),

@@ -6,6 +6,7 @@ Side effects go to files under PROBE_OUTPUT_DIR, so tests can count what ran and
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from datetime import timedelta
@@ -150,3 +151,11 @@ def on_upload(blob: func.InputStream) -> None:
         record("poison", {"name": blob.name})
         raise ValueError("this blob cannot be processed")
     record("blobs", {"name": blob.name, "length": blob.length, "bytes": len(blob.read())})
+
+
+@app.route(route="public/log-request", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+def log_request(req: func.HttpRequest) -> str:
+    """Logs what careless code logs: the URL (with `code=`) and every header, keys and tokens included."""
+    logging.info("request %s with headers %s", req.url, dict(req.headers))
+    print(f"headers: x-session-token: {req.headers.get('x-session-token')}, url {req.url}")
+    return "logged"
