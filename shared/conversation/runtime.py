@@ -50,7 +50,9 @@ class Conversation:
         self._tool_deadline = tool_deadline_seconds
         self.events: asyncio.Queue[OutEvent] = asyncio.Queue()
         self._lock = asyncio.Lock()  # one turn at a time
-        self._task: asyncio.Task[TurnEnded] | None = None
+        self._running: tuple[asyncio.Task[Any], asyncio.Future[TurnEnded | None]] | None = None
+        self._cancelling = False
+        self._started: set[asyncio.Task[TurnEnded]] = set()  # turns that caller events began
         self._heard: str | None = None
         self.ended = False
 
@@ -59,10 +61,10 @@ class Conversation:
         match event:
             case CallerText(text=text, confidence=confidence):
                 await self.interrupt()
-                self._task = asyncio.create_task(self.turn(text, confidence))
+                self._start(self.turn(text, confidence))
             case Dtmf(digits=digits):
                 await self.interrupt()
-                self._task = asyncio.create_task(self.turn(digits))
+                self._start(self.turn(digits))
             case CallerStartedSpeaking():
                 await self.interrupt()
             case HangUp():
@@ -70,53 +72,69 @@ class Conversation:
                 self._end("the caller hung up")
 
     async def interrupt(self, heard: str | None = None) -> TurnEnded | None:
-        """Stops the running turn; `heard` is the part of its answer the caller heard (default: all of it)."""
-        task, self._task = self._task, None
-        if task is None or task.done():
+        """Stops the running turn and waits for it to wind up; `heard` is the part of its answer the caller
+        heard (default: all of it)."""
+        if self._running is None:
             return None
-        self._heard = heard
-        task.cancel()
-        try:
-            return await task
-        except asyncio.CancelledError:  # stopped before it began: nothing was said or done
-            return None
+        task, ended = self._running
+        if not self._cancelling:  # a second interrupt must not cut the first one's winding up short
+            self._cancelling, self._heard = True, heard
+            task.cancel()
+        return await asyncio.shield(ended)
+
+    def _start(self, turn: Any) -> None:
+        task = asyncio.create_task(turn)
+        self._started.add(task)
+        task.add_done_callback(self._started.discard)
 
     async def turn(self, message: str, confidence: float = 1.0) -> TurnEnded:
         """Runs one caller turn to its end (or until interrupted) and saves the state."""
         async with self._lock:
-            await self._port.caller_turn()
-            executor = ToolExecutor(self._agents, self.state, self._port, emit=self._emit,
-                                    turn_id=uuid.uuid4().hex[:12], deadline_seconds=self._tool_deadline)
-            turn = Turn(message, confidence=confidence, state=self.state, agents=self._agents, facts=self._facts,
-                        executor=executor, emit=self._emit)
-            remembered = (self.state.pending, self.state.awaiting_verification)
-            interrupted = False
+            ended: asyncio.Future[TurnEnded | None] = asyncio.get_running_loop().create_future()
+            self._running, self._heard, self._cancelling = (asyncio.current_task(), ended), None, False
+            result: TurnEnded | None = None
             try:
-                await self._brain.respond(turn)
-            except asyncio.CancelledError:
-                interrupted = True
-            except Exception:
-                log.exception("the brain failed in session %s", self.state.session_id)
-                with contextlib.suppress(asyncio.CancelledError):
-                    await turn.say(APOLOGY)
-            said = turn.finish()
-            if interrupted:
-                said = said if self._heard is None else self._heard
-                self.state.pending, self.state.awaiting_verification = remembered
-                await executor.settle()
-                await self._port.drop_proposals(executor.proposals)
-            self.state.remember("user", message)
-            if said:
-                self.state.remember("assistant", said, self.state.active_agent)
-            self.state.keep(executor.calls)
-            self.state.turns += 1
-            self._etag = await self._store.save(self.state, self._etag)
-            ended = TurnEnded(said, self.state.active_agent, interrupted, turn.citations, executor.calls,
-                              executor.handoffs)
-            self._emit(ended)
-            if any(c.name == "end_call" and c.ok for c in executor.calls):
-                self._end("the agent ended the call")
-            return ended
+                result = await self._run_turn(message, confidence)
+                return result
+            finally:
+                self._running = None
+                ended.set_result(result)  # None: stopped before the brain began, nothing said or done
+
+    async def _run_turn(self, message: str, confidence: float) -> TurnEnded:
+        """The turn itself; a cancellation anywhere in the brain ends it as interrupted."""
+        await self._port.caller_turn()
+        executor = ToolExecutor(self._agents, self.state, self._port, emit=self._emit,
+                                turn_id=uuid.uuid4().hex[:12], deadline_seconds=self._tool_deadline)
+        turn = Turn(message, confidence=confidence, state=self.state, agents=self._agents, facts=self._facts,
+                    executor=executor, emit=self._emit)
+        remembered = (self.state.pending, self.state.awaiting_verification)
+        interrupted = False
+        try:
+            await self._brain.respond(turn)
+        except asyncio.CancelledError:
+            interrupted = True
+        except Exception:
+            log.exception("the brain failed in session %s", self.state.session_id)
+            with contextlib.suppress(asyncio.CancelledError):
+                await turn.say(APOLOGY)
+        said = turn.finish()
+        if interrupted:
+            said = said if self._heard is None else self._heard
+            self.state.pending, self.state.awaiting_verification = remembered
+            await executor.settle()
+            await self._port.drop_proposals(executor.proposals)
+        self.state.remember("user", message)
+        if said:
+            self.state.remember("assistant", said, self.state.active_agent)
+        self.state.keep(executor.calls)
+        self.state.turns += 1
+        self._etag = await self._store.save(self.state, self._etag)
+        ended = TurnEnded(said, self.state.active_agent, interrupted, turn.citations, executor.calls,
+                          executor.handoffs)
+        self._emit(ended)
+        if any(c.name == "end_call" and c.ok for c in executor.calls):
+            self._end("the agent ended the call")
+        return ended
 
     def _emit(self, event: OutEvent) -> None:
         self.events.put_nowait(event)
