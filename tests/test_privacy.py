@@ -31,6 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
     ("Hauptstraße 5, 10115 Berlin", "[address]"),
     ("postcode SW1A 1AA, zip 20500-0003", "postcode [address], zip [address]"),
     ("two twenty one b baker street", "[address]"),
+    ("call 779-975-4323x19487 or +44(0)20 7946 0958", "call [phone] or [phone]"),
+    ("You can call me on +61.3.6167.5136.", "You can call me on [phone]."),
+    ("or 001-584-585-7893", "or [phone]"),  # 13 digits passing Luhn, but grouped like no card
+    ("It's 743 Rachel Burgs, 50466 North Debratown.", "It's [address]."),
+    ("Let me read it back: 52760 Kathy Ports Suite 559, Jonesland, KY 65601.", "Let me read it back: [address]."),
+    ("I'm now at Calle de Alfredo Ferrera 26 Piso 3, 44735 Huesca.", "I'm now at [address]."),
 ])
 def test_masks_written_and_spoken_personal_data(text: str, masked: str) -> None:
     assert mask(text) == masked
@@ -43,6 +49,7 @@ def test_masks_written_and_spoken_personal_data(text: str, masked: str) -> None:
     "Invoice INV-2024-0042 was paid on 15.03.2024.",
     "my order number is four five six seven eight nine one two",
     "It takes 3 to 5 business days on the way here.",
+    "I'd like to ship 2 Nike Air Top to my sister.",  # "Top" is a street type only before a postcode
 ])
 def test_leaves_prices_quantities_ids_dates_and_products(text: str) -> None:
     assert mask(text) == text
@@ -54,6 +61,13 @@ def test_written_card_numbers_must_pass_luhn() -> None:
     assert mask("parcel 4111 1111 1111 1111 shipped") == "parcel [card] shipped"
 
 
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("text", ["1-" * 5000, "1." * 5000, "four " * 3000, "x at y dot " * 1000, "a_" * 5000])
+def test_long_repetitive_input_takes_linear_time(text: str) -> None:
+    # Overlapping repeats once made "1-1-1-..." take minutes; the timeout is the failure, not a target.
+    assert len(mask(text)) > 0
+
+
 def test_spans_are_typed_and_ordered() -> None:
     text = "mail a.b@example.com, phone 020 7946 0958, card 4242 4242 4242 4242"
     assert [(f.kind, text[f.start:f.end]) for f in find(text)] == [
@@ -61,7 +75,7 @@ def test_spans_are_typed_and_ordered() -> None:
 
 
 def test_tuning_set_stays_above_its_floor() -> None:
-    # Measured 1.000 / 1.000 (bench/privacy.py); the floor only catches a pattern that broke.
+    # Measured 1.000 / 1.000 on 135 sentences (bench/privacy.py); the floor only catches a pattern that broke.
     scores = score(load("tuning"))
     assert scores.precision >= 0.9, scores.false_alarms
     assert scores.recall >= 0.85, scores.misses

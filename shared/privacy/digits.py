@@ -20,10 +20,12 @@ NUMBER_WORDS = (*UNITS, *TEENS, *TENS)
 
 _WORD = "|".join(sorted((*NUMBER_WORDS, *REPEATS), key=len, reverse=True))
 _TOKEN = rf"(?:\(?\d+\)?|(?:{_WORD})\b)"
-_SEP = r"(?:[ \t]*[,.\-/][ \t]*|[ \t]+)"
+_SEP = r"(?:[ \t]*[,.\-/][ \t]*|[ \t]+|(?<=\))|(?=\())"  # "+44(0)20 ...": nothing around a parenthesis
 # No run starts inside a word or an identifier ("ord-1234"), none ends inside a word ("4090ti").
 _PLUS = r"(?:\+|plus[ \t]+)"  # a spoken "plus" starts an international number too
-RUN = re.compile(rf"(?<![\w\-+]){_PLUS}?{_TOKEN}(?:{_SEP}{_TOKEN})*(?!\w)", re.IGNORECASE)
+# An extension closes a phone number: "555-123-4567x890", "... ext. 12"; its digits do not count.
+_EXTENSION = r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})"
+RUN = re.compile(rf"(?<![\w\-+]){_PLUS}?{_TOKEN}(?:{_SEP}{_TOKEN})*{_EXTENSION}?(?!\w)", re.IGNORECASE)
 _PIECE = re.compile(rf"{_TOKEN}|{_SEP}", re.IGNORECASE)
 
 
@@ -54,7 +56,8 @@ def _read(start: int, raw: str) -> Run:
     repeat = 1  # "double" and "triple" repeat the next unit
     tens = ""  # a tens word waits for its unit: "twenty" "one" is 21, "twenty" alone 20
     plus = re.match(_PLUS, raw, re.IGNORECASE)
-    for piece in _PIECE.findall(raw[plus.end() if plus else 0:]):
+    extension = re.search(f"{_EXTENSION}$", raw, re.IGNORECASE)
+    for piece in _PIECE.findall(raw[plus.end() if plus else 0:extension.start() if extension else None]):
         word = piece.strip().lower()
         if not word or word[0] in ",.-/":
             separators += word
