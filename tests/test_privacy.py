@@ -107,6 +107,13 @@ def test_log_filter_masks_message_args_and_traceback() -> None:
         assert clear not in written
 
 
+def test_a_log_call_whose_args_do_not_fit_neither_raises_nor_leaks(capsys: pytest.CaptureFixture[str]) -> None:
+    stream = io.StringIO()
+    _logger_writing_to(stream).warning("caller %d", "jane@example.com")
+    assert "jane@" not in stream.getvalue() + capsys.readouterr().err
+    assert "caller %d (arguments that do not fit the message withheld)" in stream.getvalue()
+
+
 def test_installing_twice_adds_one_filter() -> None:
     logger = logging.getLogger("test.privacy.install")
     handler = logging.NullHandler()

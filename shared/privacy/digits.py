@@ -21,10 +21,10 @@ NUMBER_WORDS = (*UNITS, *TEENS, *TENS)
 _WORD = "|".join(sorted((*NUMBER_WORDS, *REPEATS), key=len, reverse=True))
 _TOKEN = rf"(?:\(?\d+\)?|(?:{_WORD})\b)"
 _SEP = r"(?:[ \t]*[,.\-/][ \t]*|[ \t]+|(?<=\))|(?=\())"  # "+44(0)20 ...": nothing around a parenthesis
-# No run starts inside a word or an identifier ("ord-1234"), none ends inside a word ("4090ti").
 _PLUS = r"(?:\+|plus[ \t]+)"  # a spoken "plus" starts an international number too
 # An extension closes a phone number: "555-123-4567x890", "... ext. 12"; its digits do not count.
 _EXTENSION = r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})"
+# No run starts inside a word or an identifier ("ord-1234"), none ends inside a word ("4090ti").
 RUN = re.compile(rf"(?<![\w\-+]){_PLUS}?{_TOKEN}(?:{_SEP}{_TOKEN})*{_EXTENSION}?(?!\w)", re.IGNORECASE)
 _PIECE = re.compile(rf"{_TOKEN}|{_SEP}", re.IGNORECASE)
 

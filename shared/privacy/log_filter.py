@@ -18,7 +18,11 @@ class MaskingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         from shared.privacy.mask import mask
 
-        record.msg = mask(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # logging would print the raw args to stderr: withhold them
+            message = f"{record.msg} (arguments that do not fit the message withheld)"
+        record.msg = mask(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

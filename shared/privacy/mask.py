@@ -42,8 +42,7 @@ def find(text: str) -> list[Found]:
     found += [Found(start, end, "email") for start, end in take(email_spans(work))]
     take(kept_spans(work))
     found += [Found(start, end, "address") for start, end in take(address_spans(work))]
-    numbers = number_spans(work)
-    found += [Found(start, end, kind) for start, end, kind in numbers]
+    found += [Found(start, end, kind) for start, end, kind in number_spans(work)]
     return sorted(found, key=lambda f: f.start)
 
 
