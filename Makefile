@@ -61,3 +61,4 @@ bench: setup
 	$(PY) bench/synthetic.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/ingest.py
+	$(PY) bench/privacy.py
