@@ -13,7 +13,7 @@ import pytest
 from bench.privacy import load, score
 from shared.privacy.digits import luhn
 from shared.privacy.log_filter import MaskingFilter, install_log_masking
-from shared.privacy.mask import find, mask
+from shared.privacy.mask import find, mask, mask_values
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,11 @@ def test_spans_are_typed_and_ordered() -> None:
     text = "mail a.b@example.com, phone 020 7946 0958, card 4242 4242 4242 4242"
     assert [(f.kind, text[f.start:f.end]) for f in find(text)] == [
         ("email", "a.b@example.com"), ("phone", "020 7946 0958"), ("card", "4242 4242 4242 4242")]
+
+
+def test_mask_values_masks_every_string_and_keeps_keys_and_other_values() -> None:
+    arguments = {"street": "221B Baker Street", "lines": ["mail a@b.org", ("+44 20 7946 0958",)], "quantity": 2}
+    assert mask_values(arguments) == {"street": "[address]", "lines": ["mail [email]", ("[phone]",)], "quantity": 2}
 
 
 def test_tuning_set_stays_above_its_floor() -> None:

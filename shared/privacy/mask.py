@@ -10,7 +10,7 @@ cards and phones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from shared.privacy.addresses import address_spans
 from shared.privacy.emails import email_spans
@@ -54,3 +54,15 @@ def mask(text: str) -> str:
         pieces += [text[last:item.start], f"[{item.kind}]"]
         last = item.end
     return "".join([*pieces, text[last:]])
+
+
+def mask_values(value: Any) -> Any:
+    """`value` with `mask` applied to every string in it, through dicts, lists and tuples (keys stay):
+    for tool arguments and results kept beside a transcript."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: mask_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(mask_values(item) for item in value)
+    return value
