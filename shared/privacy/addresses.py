@@ -3,9 +3,10 @@
 A street is a house number, one to four name words and a street type ("221B Baker Street",
 "sixteen hundred Pennsylvania Avenue NW"), or the continental order with the number after the
 name ("Hauptstraße 5", "Calle Mayor 12", "12 rue de Rivoli"). Common street types count anywhere;
-the rarer ones of the USPS and Australian lists ("Burgs", "Union", "Station") only with
-capitalised names and something else saying it is an address: a word like "address" or "moved"
-before it, a flat or suite number, or a postcode after it. Postcodes are UK, US ZIP+4 or ZIP after
+the rarer ones of the USPS and Australian lists ("Burgs", "Station") only with capitalised names
+and something else saying it is an address: a word like "address" or "moved" before it, a flat
+or suite number, or a postcode after it; generic ones ("Union", "Key") only before a postcode or
+right after "address" or "now at". Postcodes are UK, US ZIP+4 or ZIP after
 a state, Canadian, Australian after a state, and four or five digits beside a capitalised town
 ("10115 Berlin"). Pieces that follow each other, with only commas and town names between them,
 make one address.
@@ -31,8 +32,7 @@ _UNIT = (r"(?:apt|apartment|unit|suite|ste|flat|floor|fl|level|studio|room|appar
          r"interno|wohnung|étage|#)\.?\s*#?[\w-]+")
 _UNIT_AFTER = rf"(?:,?\s+{_UNIT})?"
 _DIRECTION = r"(?:\s+(?:nw|ne|sw|se|n|s|e|w|north|south|east|west)\b)"
-_ENGLISH = (rf"(?:\b{_UNIT}[\s,]+)?\b{_HOUSE}[\s,]+(?:{_NAME}\s+){{1,4}}(?:{COMMON}){_DIRECTION}?"
-            rf"(?:,?\s+{_UNIT})?")
+_ENGLISH = rf"(?:\b{_UNIT}[\s,]+)?\b{_HOUSE}[\s,]+(?:{_NAME}\s+){{1,4}}(?:{COMMON}){_DIRECTION}?{_UNIT_AFTER}"
 
 
 def _english_street(types: str) -> str:
@@ -50,7 +50,7 @@ _GERMAN = (r"(?:(?-i:\b[A-ZÄÖÜ][\wäöüß.\-]{0,30}\s+(?=[SWGPA]))|\b[\wäö
            rf"(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer|chaussee){_GERMAN_HOUSE}{_UNIT_AFTER}"
            rf"|(?-i:\b[A-ZÄÖÜ][\wäöüß\-]{{0,30}}[Rr]ing){_GERMAN_HOUSE}{_UNIT_AFTER}")
 _FRENCH = (r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|cours)"
-           rf"(?:\s+(?:de|du|des|la|le|l'|d'))*\s*{_CAPITALISED}(?:\s+{_CAPITALISED})*")
+           rf"(?:\s+(?:de|du|des|la|le|l'|d'))*\s*{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,4}}")
 _SOUTHERN = (r"(?-i:\b(?:Calle|C/|C\.|Avenida|Avda\.|Avinguda|Plaza|Paseo|Pasaje|Pasadizo|Camino|Carretera|Ronda|"
              r"Travesía|Callejón|Alameda|Rambla|Cuesta|Glorieta|Cañada|Acceso|Vial|Urbanización|Carrer|Via|Vía|"
              r"Viale|Piazza|Piazzale|Strada|Corso|Largo|Vicolo|Borgo|Contrada|Rotonda|Incrocio|Stretto|Canale|"
