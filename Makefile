@@ -5,8 +5,11 @@ PY := $(VENV)/bin/python
 NODE_DIR := local/stack/node
 PY_STAMP := .local/python.stamp
 NODE_STAMP := .local/node.stamp
+# What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
+DEPLOY_VENV := .local/deploy-venv
+DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
 
-.PHONY: setup demo test up down lint bench
+.PHONY: setup demo test deploy-check up down lint bench
 
 setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
@@ -26,10 +29,21 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR
 local.settings.json: local.settings.sample.json | $(PY_STAMP)
 	$(PY) -m local.settings_file
 
+# From scratch, not on top of the old venv: a requirement removed from the file must be gone.
+$(DEPLOY_STAMP): requirements.txt
+	rm -rf $(DEPLOY_VENV)
+	$(shell command -v $(PYTHON) || echo python3) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# Every blueprint, tool module and brain imports with only what Azure installs.
+deploy-check: $(DEPLOY_STAMP)
+	$(DEPLOY_VENV)/bin/python tests/deploy_imports.py
+
 demo: setup
 	$(PY) -m local.demo
 
-test: setup
+test: setup deploy-check
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -47,3 +61,4 @@ bench: setup
 	$(PY) bench/synthetic.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/ingest.py
+	$(PY) bench/privacy.py

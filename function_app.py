@@ -1,4 +1,4 @@
-"""The function app: builds the app and registers every blueprint. Nothing else."""
+"""The function app: masks personal data in its logs, builds the app and registers every blueprint."""
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -11,6 +11,10 @@ from blueprints.effects import bp as effects
 from blueprints.ingestion import bp as ingestion
 from blueprints.synthetic import bp as synthetic
 from blueprints.tools import bp as tools
+from shared.privacy.log_filter import install_log_masking
+
+# The root logger's handlers are the Python worker's in Azure and the local host's here.
+install_log_masking()
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 for blueprint in (admin, calls, diagnostics, documents, effects, ingestion, synthetic, tools):
