@@ -5,6 +5,7 @@ Checks what changed in Cosmos DB and the outbox, not only what the agent said.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -65,6 +66,12 @@ class Conversation:
     def verify(self, customer: dict) -> dict:
         return self.say(f"My postal code is {customer['address']['postal_code']} and I was born on "
                         f"{spoken_date(customer['date_of_birth'])}.")
+
+
+def stored_item(host: HostProcess, stack: Endpoints, item_id: str) -> dict:
+    client = CosmosClient(stack.cosmos_endpoint, credential=stack.cosmos_key, connection_verify=False)
+    return client.get_database_client(host.env["COSMOS_DATABASE"]).get_container_client("sessions").read_item(
+        item_id, partition_key=item_id)
 
 
 def called(turn: dict) -> list[str]:
@@ -139,6 +146,22 @@ def test_the_sample_questions_as_one_conversation(chat_host: HostProcess, stack:
     assert done["output"]["status"] == "ended" and done["output"]["tool_counts"]["end_call"] == 1
 
 
+def test_what_is_stored_of_a_conversation_keeps_no_personal_data_in_clear(chat_host: HostProcess,
+                                                                         stack: Endpoints) -> None:
+    with chat_host.client("master") as http:
+        me = http.get("/api/admin/customers/cust-00003").json()
+    talk = Conversation(chat_host, me["id"])
+    talk.say("What details do you have on file for me?")
+    assert me["email"] in talk.verify(me)["reply"]
+    talk.say("Please change my address to 7 Quay Street, 8002 Zurich, Switzerland.")
+    assert talk.say("Yes")["tool_calls"][-1]["result"]["status"] == "updated"
+    stored = json.dumps([stored_item(chat_host, stack, f"chat-{talk.session_id}"),
+                         stored_item(chat_host, stack, talk.session_id)])
+    for personal in (me["email"], me["phone"], me["address"]["street"], "7 Quay Street"):
+        assert personal not in stored
+    assert "[email]" in stored and "[address]" in stored
+
+
 def test_acting_for_another_customer_is_refused_and_mistyped_input_explained(chat_host: HostProcess) -> None:
     talk = Conversation(chat_host, "cust-00004")
     with chat_host.client("master") as http:
@@ -162,8 +185,5 @@ def test_concurrent_turns_of_one_session_are_all_kept(chat_host: HostProcess, st
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(say, range(10)))
     assert statuses == [200] * 10
-    client = CosmosClient(stack.cosmos_endpoint, credential=stack.cosmos_key, connection_verify=False)
-    state_id = f"chat-{talk.session_id}"
-    stored = client.get_database_client(chat_host.env["COSMOS_DATABASE"]).get_container_client(
-        "sessions").read_item(state_id, partition_key=state_id)
+    stored = stored_item(chat_host, stack, f"chat-{talk.session_id}")
     assert stored["turns"] == 10 and len(stored["history"]) == 20

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from shared.agents.definitions import ENTRY_AGENT
 from shared.data.cosmos import document
+from shared.privacy.mask import mask, mask_values
 
 HISTORY_CHARACTERS = 8000  # what a brain sees of the past: the newest messages within this budget
 KEPT_RESULTS = 10
@@ -47,13 +48,16 @@ class ConversationState(BaseModel):
     ttl: int = -1  # Cosmos TTL: the session's, so a conversation's state expires with it
 
     def remember(self, role: str, text: str, agent: str | None = None) -> None:
-        history = [*self.history, Message(role=role, text=text, agent=agent)]
+        """Keeps a message, with emails, phone numbers, cards and addresses masked."""
+        history = [*self.history, Message(role=role, text=mask(text), agent=agent)]
         while len(history) > 1 and sum(len(m.text) for m in history) > HISTORY_CHARACTERS:
             history = history[1:]
         self.history = history
 
     def keep(self, calls: list[ToolCall]) -> None:
-        self.results = [*self.results, *(c for c in calls if c.ok)][-KEPT_RESULTS:]
+        kept = [c.model_copy(update={"arguments": mask_values(c.arguments), "result": mask_values(c.result)})
+                for c in calls if c.ok]
+        self.results = [*self.results, *kept][-KEPT_RESULTS:]
 
 
 class ConversationStore:

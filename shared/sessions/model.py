@@ -7,7 +7,7 @@ verified, which read-backs are waiting. A client only proves it holds the sessio
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -20,8 +20,8 @@ class Proposal(BaseModel):
 
     id: str
     tool: str
-    arguments: dict[str, Any]  # as validated, without `confirmed`
-    read_back: str
+    digest: str  # of the tool and its validated arguments: what a confirm must match (no personal data kept)
+    read_back: str  # masked
     caller_turn: int  # the turn in which it was read back
     expires_at: datetime
 

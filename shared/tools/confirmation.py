@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from shared.privacy.mask import mask
 from shared.sessions.model import KEPT_CLAIMS, Claim, Proposal, Session
 from shared.tools.context import ToolContext
 
@@ -34,7 +35,8 @@ def effect_instance_id(session_id: str, call_id: str) -> str:
 async def propose(ctx: ToolContext, tool: str, arguments: dict[str, Any], read_back: str) -> Proposal:
     """Keeps the read-back waiting for the caller's yes; it replaces an earlier one of the same tool."""
     now = datetime.now(UTC)
-    proposal = Proposal(id=f"prop-{uuid.uuid4().hex[:16]}", tool=tool, arguments=arguments, read_back=read_back,
+    proposal = Proposal(id=f"prop-{uuid.uuid4().hex[:16]}", tool=tool, digest=digest(tool, arguments),
+                        read_back=mask(read_back),
                         caller_turn=ctx.session.caller_turn,
                         expires_at=now + timedelta(seconds=ctx.settings.proposal_seconds))
 
@@ -61,7 +63,7 @@ async def claim(ctx: ToolContext, tool: str, arguments: dict[str, Any]) -> Claim
             found.append(earlier)
             return session
         now = datetime.now(UTC)
-        match = next((p for p in session.proposals if p.tool == tool and digest(p.tool, p.arguments) == wanted
+        match = next((p for p in session.proposals if p.tool == tool and p.digest == wanted
                       and p.caller_turn < session.caller_turn and p.expires_at > now), None)
         if match is None:
             return session
