@@ -124,3 +124,37 @@ def test_continue_as_new_starts_a_fresh_history_and_keeps_early_events(host: Pro
     with host.client("system") as http:
         history = http.get("/runtime/webhooks/durabletask/instances/loop-1", params={"showHistory": "true"}).json()
     assert sum(e["EventType"] == "EventRaised" for e in history["historyEvents"]) == 0  # only the last execution
+
+
+def test_terminate_during_an_episode_is_not_overwritten_by_it(host: ProbeHost) -> None:
+    assert start(host, "slow_replay", "race-1", None) == 202
+    wait_for(lambda: host.records("slow_replays"))  # the first episode is replaying now
+    with host.client("system") as http:
+        base = "/runtime/webhooks/durabletask/instances/race-1"
+        assert http.post(f"{base}/terminate", params={"reason": "stop"}).status_code == 202
+    time.sleep(2.0)  # the episode that was under way has ended by now
+    assert status(host, "race-1")["runtimeStatus"] == "Terminated"
+    assert [s for s in host.records("steps") if s["instance"] == "race-1"] == []
+
+
+def test_continue_as_new_drops_the_old_executions_timers(host: ProbeHost) -> None:
+    assert start(host, "timer_or_next", "cn-timer", {"round": 0}) == 202
+    with host.client("system") as http:
+        wait_for(lambda: status(host, "cn-timer")["runtimeStatus"] == "Running")
+        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=None)
+    time.sleep(3.5)  # past round 0's timer: it must not fire round 1's
+    assert status(host, "cn-timer")["runtimeStatus"] == "Running"
+    with host.client("system") as http:
+        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=None)
+    assert finished(host, "cn-timer")["output"] == {"round": 1, "winner": "next"}
+
+
+def test_purge_refuses_a_running_instance_as_the_extension_does(host: ProbeHost) -> None:
+    assert start(host, "fan_out_timer_event", "keep-me", {"steps": [1]}) == 202
+    wait_for(lambda: status(host, "keep-me")["customStatus"] == "waiting for Approve")
+    with host.client("system") as http:
+        refused = http.delete("/runtime/webhooks/durabletask/instances/keep-me")
+        assert refused.status_code == 412
+        assert "terminal state" in refused.json()["error"]
+    approve(host, "keep-me")
+    assert finished(host, "keep-me")["runtimeStatus"] == "Completed"

@@ -150,3 +150,27 @@ def on_upload(blob: func.InputStream) -> None:
         record("poison", {"name": blob.name})
         raise ValueError("this blob cannot be processed")
     record("blobs", {"name": blob.name, "length": blob.length, "bytes": len(blob.read())})
+
+
+@app.orchestration_trigger(context_name="context")
+def slow_replay(context: df.DurableOrchestrationContext):
+    """Takes a second over each replay, so a client call can land while an episode is under way."""
+    record("slow_replays", {"instance": context.instance_id})
+    time.sleep(1.0)
+    yield context.call_activity("record_step", {"instance": context.instance_id, "step": "after replay"})
+    return "ran to the end"
+
+
+@app.orchestration_trigger(context_name="context")
+def timer_or_next(context: df.DurableOrchestrationContext):
+    """Round 0 races a short timer against `next`, then continues as new; round 1 races a long one."""
+    round_ = context.get_input()["round"]
+    seconds = 2 if round_ == 0 else 30
+    timer = context.create_timer(context.current_utc_datetime + timedelta(seconds=seconds))
+    nudge = context.wait_for_external_event("next")
+    winner = yield context.task_any([timer, nudge])
+    if round_ == 0 and winner is nudge:
+        timer.cancel()
+        context.continue_as_new({"round": 1})
+        return None
+    return {"round": round_, "winner": "timer" if winner is timer else "next"}

@@ -19,7 +19,8 @@ from local.host.durable.engine import DurableError, Engine
 from local.host.web import HostHttpError, read_body
 
 PUBLIC = "/runtime/webhooks/durabletask"
-STATUS_CODES = {"Completed": 200, "Pending": 202, "Running": 202, "Failed": 400, "Terminated": 400}
+# As the extension answers: 202 while it runs, 200 once it ended (Failed too, unless asked for 500).
+STATUS_CODES = {"Pending": 202, "Running": 202, "Suspended": 202}
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -129,7 +130,10 @@ class DurableApi:
         body = self._engine.status(request.path_params["instance_id"], show_history)
         if "historyEvents" in body and request.url.path.startswith("/runtime/rpc/"):
             body["history"] = body.pop("historyEvents")  # the SDK's name for it
-        return JSONResponse(body, status_code=STATUS_CODES.get(body["runtimeStatus"], 200))
+        code = STATUS_CODES.get(body["runtimeStatus"], 200)
+        if body["runtimeStatus"] == "Failed" and _flag(request, "returnInternalServerErrorOnFailure"):
+            code = 500
+        return JSONResponse(body, status_code=code)
 
     async def _list(self, request: Request) -> Response:
         wanted = request.query_params.get("runtimeStatus")
@@ -150,3 +154,7 @@ class DurableApi:
 
     async def _purge(self, request: Request) -> Response:
         return JSONResponse({"instancesDeleted": self._engine.purge(request.path_params["instance_id"])})
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() == "true"

@@ -104,7 +104,10 @@ class Engine:
             self._finish(db, instance, "Terminated", reason)
 
     def purge(self, instance_id: str) -> int:
-        self._require(instance_id)
+        instance = self._require(instance_id)
+        if not instance.is_terminal:
+            raise DurableError(412, "Only orchestrations in a terminal state can be purged, but the orchestration"
+                                    f" with instance ID {instance_id} has status {instance.status}")
         with self._store.transaction() as db:
             self._store.delete_instance(db, instance_id)
         return 1
@@ -173,6 +176,8 @@ class Engine:
         actions = numbered_actions(state.get("actions", []))
         first_new = scheduled_count(history)
         with self._store.transaction() as db:
+            if not self._store.is_current(db, instance):
+                return  # terminated, restarted or purged while the orchestrator ran: its episode is void
             self._store.consume(db, rows)
             if state.get("error") is not None:
                 self._store.append_history(db, instance.id, len(history), new_events)
@@ -239,7 +244,7 @@ class Engine:
         if kind == ActionType.ContinueAsNew:
             self._store.clear_execution(db, instance.id)
             restarted = replace(instance, execution=uuid.uuid4().hex, input=action.get("input"))
-            db.execute("UPDATE inbox SET execution = ? WHERE instance_id = ?", (restarted.execution, instance.id))
+            self._store.carry_external_events(db, instance, restarted.execution)
             started = event(EventType.ExecutionStarted, Name=instance.name, Input=action.get("input"), Version="")
             self._store.post(db, instance.id, restarted.execution, started)
             self._store.put_instance(db, restarted)

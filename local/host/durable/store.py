@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from local.host.durable.history import iso, utc_now
+from local.host.durable.history import EventType, iso, utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -163,6 +163,20 @@ class DurableStore:
             " :parent_id, :parent_execution, :parent_task)",
             instance.__dict__,
         )
+
+    @staticmethod
+    def is_current(db: sqlite3.Connection, instance: Instance) -> bool:
+        """Whether `instance` is still the live, unfinished execution (read inside the writing transaction)."""
+        row = db.execute("SELECT execution, status FROM instances WHERE id = ?", (instance.id,)).fetchone()
+        return row is not None and row["execution"] == instance.execution and row["status"] not in TERMINAL
+
+    @staticmethod
+    def carry_external_events(db: sqlite3.Connection, instance: Instance, execution: str) -> None:
+        """On continue-as-new: raised events not yet consumed go to the new execution; the rest goes."""
+        old = (instance.id, instance.execution)
+        db.execute("UPDATE inbox SET execution = ? WHERE instance_id = ? AND execution = ?"
+                   " AND json_extract(event, '$.EventType') = ?", (execution, *old, EventType.EventRaised))
+        db.execute("DELETE FROM inbox WHERE instance_id = ? AND execution = ?", old)
 
     @staticmethod
     def clear_execution(db: sqlite3.Connection, instance_id: str) -> None:
