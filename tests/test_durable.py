@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from local.stack import Endpoints
-from tests.hosting import ProbeHost, wait_for
+from tests.hosting import HostProcess, ProbeHost, wait_for
 
 
 @pytest.fixture
@@ -158,3 +160,63 @@ def test_purge_refuses_a_running_instance_as_the_extension_does(host: ProbeHost)
         assert "terminal state" in refused.json()["error"]
     approve(host, "keep-me")
     assert finished(host, "keep-me")["runtimeStatus"] == "Completed"
+
+
+def history_kinds(host: ProbeHost, instance_id: str) -> list[str]:
+    with host.client("system") as http:
+        shown = http.get(f"/runtime/webhooks/durabletask/instances/{instance_id}", params={"showHistory": "true"})
+    skip = {"OrchestratorStarted", "OrchestratorCompleted", "ExecutionStarted"}
+    return [e["EventType"] for e in shown.json()["historyEvents"] if e["EventType"] not in skip]
+
+
+def test_docs_retry_sample_survives_a_kill_between_attempts(tmp_path: Path, stack: Endpoints) -> None:
+    sample = HostProcess("tests.apps.retry_sample_app:app", tmp_path,
+                         env={**stack.as_settings(), "RETRY_SAMPLE_DIR": str(tmp_path)})
+    attempts = tmp_path / "attempts.log"
+    try:
+        sample.start()
+        with httpx.Client(timeout=30) as http:
+            started = http.post(f"{sample.base_url}/api/orchestrators/orchestrator_function")
+            assert started.status_code == 202
+            status_path = httpx.URL(started.json()["statusQueryGetUri"])
+            wait_for(attempts.exists)  # the first attempt failed: a 5 s retry timer is pending
+            sample.kill()
+            sample.start()
+            url = status_path.copy_with(port=httpx.URL(sample.base_url).port)  # the link's own key
+
+            def ended() -> dict | None:
+                body = http.get(url).json()
+                return body if body["runtimeStatus"] in {"Completed", "Failed"} else None
+            done = wait_for(ended, 40)
+        assert done["runtimeStatus"] == "Completed"
+        assert done["output"] == "succeeded on attempt 3"
+        assert len(attempts.read_text().splitlines()) == 3
+        assert history_kinds(sample, done["instanceId"]) == [
+            "TaskScheduled", "TaskFailed", "TimerCreated", "TimerFired",
+            "TaskScheduled", "TaskFailed", "TimerCreated", "TimerFired",
+            "TaskScheduled", "TaskCompleted"]
+    finally:
+        sample.stop()
+
+
+def test_exhausted_retries_raise_then_later_tasks_get_their_own_ids(host: ProbeHost) -> None:
+    assert start(host, "retry_then_fan_out", "retry-1", {"first_ms": 300}) == 202
+    done = finished(host, "retry-1", 30)
+    assert done["runtimeStatus"] == "Completed", done["output"]
+    assert "the dependency is down" in done["output"]["outcome"]
+    assert done["output"]["doubled"] == [0, 2, 4, 6, 8] and done["output"]["child"] == "child ok"
+    assert len([r for r in host.records("always_fails") if r["instance"] == "retry-1"]) == 3
+    kinds = history_kinds(host, "retry-1")
+    # The SDK waits for a timer after the last failed attempt too, as the extension's retry loop creates one.
+    assert kinds[:12] == ["TaskScheduled", "TaskFailed", "TimerCreated", "TimerFired"] * 3
+    assert kinds.count("SubOrchestrationInstanceFailed") == 1
+    assert kinds.count("SubOrchestrationInstanceCompleted") == 1
+
+
+def test_backoff_coefficient_and_max_interval_space_the_attempts(host: ProbeHost) -> None:
+    assert start(host, "retry_then_fan_out", "retry-2", {"first_ms": 500, "backoff": 4, "max_ms": 1000}) == 202
+    assert finished(host, "retry-2", 30)["runtimeStatus"] == "Completed"
+    at = [r["at"] for r in host.records("always_fails") if r["instance"] == "retry-2"]
+    first, second = (b - a for a, b in itertools.pairwise(at))
+    assert first >= 0.5
+    assert 1.0 <= second < 1.9  # 500 * 4 = 2000 ms, capped at 1000 ms

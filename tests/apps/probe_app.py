@@ -174,3 +174,51 @@ def timer_or_next(context: df.DurableOrchestrationContext):
         context.continue_as_new({"round": 1})
         return None
     return {"round": round_, "winner": "timer" if winner is timer else "next"}
+
+
+class BackoffRetryOptions(df.RetryOptions):
+    """Retry options with the extension's fields the SDK 1.7.0 does not send."""
+
+    def __init__(self, first_ms: int, attempts: int, backoff: float, max_interval_ms: int) -> None:
+        super().__init__(first_ms, attempts)
+        self.extra = {"backoffCoefficient": backoff, "maxRetryIntervalInMilliseconds": max_interval_ms}
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), **self.extra}
+
+
+@app.orchestration_trigger(context_name="context")
+def retry_then_fan_out(context: df.DurableOrchestrationContext):
+    """A task with retries whose attempts all fail, caught; then a fan-out must get fresh ids."""
+    options = context.get_input()
+    retry = (BackoffRetryOptions(options["first_ms"], 3, options["backoff"], options["max_ms"])
+             if "backoff" in options else df.RetryOptions(options["first_ms"], 3))
+    try:
+        yield context.call_activity_with_retry("always_fails", retry, context.instance_id)
+        outcome = "succeeded"
+    except Exception as error:
+        outcome = str(error)
+    squares = yield context.task_all([context.call_activity("double", n) for n in range(5)])
+    child = yield context.call_sub_orchestrator_with_retry("flaky_child", df.RetryOptions(200, 3),
+                                                           context.instance_id)
+    return {"outcome": outcome, "doubled": squares, "child": child}
+
+
+@app.orchestration_trigger(context_name="context")
+def flaky_child(context: df.DurableOrchestrationContext):
+    parent = context.get_input()
+    result = yield context.call_activity("fails_first_time", parent)
+    return result
+
+
+@app.activity_trigger(input_name="instance")
+def always_fails(instance: str) -> None:
+    record("always_fails", {"instance": instance, "at": time.time()})
+    raise ConnectionError("the dependency is down")
+
+
+@app.activity_trigger(input_name="instance")
+def fails_first_time(instance: str) -> str:
+    if apply_once(f"flaky-child-{instance}"):
+        raise ConnectionError("first call fails")
+    return "child ok"

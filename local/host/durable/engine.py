@@ -13,14 +13,18 @@ import json
 import logging
 import uuid
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from azure.functions import meta
 from azure.functions._durable_functions import df_dumps
 
 from local.host.durable.history import (
+    COMPLETIONS,
+    RETRY_MARK,
     ActionType,
     EventType,
+    action_count,
     event,
     iso,
     numbered_actions,
@@ -29,7 +33,8 @@ from local.host.durable.history import (
     scheduled_count,
     utc_now,
 )
-from local.host.durable.store import DurableStore, Instance, Work
+from local.host.durable.retry import RetryPolicy
+from local.host.durable.store import DurableStore, InboxRow, Instance, Retry, Work
 from local.host.functions import FunctionIndex
 from local.host.invoke import Invoker
 
@@ -160,33 +165,37 @@ class Engine:
         rows = self._store.visible_inbox(instance)
         if not rows:
             return
-        # At most one external event per episode: if it makes the orchestrator continue as new, the
-        # events after it are still in the inbox and go to the new execution instead of being lost.
-        raised = next((i for i, r in enumerate(rows) if r.event["EventType"] == EventType.EventRaised), None)
-        if raised is not None and raised + 1 < len(rows):
-            rows = rows[:raised + 1]
+        retries = self._store.retries(instance)
+        batch = _batch(rows, retries)
+        if len(batch) < len(rows):
             self._wake(instance_id)
         if instance.is_terminal:
             with self._store.transaction() as db:
-                self._store.consume(db, rows)
+                self._store.consume(db, batch)
             return
         history = self._store.history(instance.id)
-        new_events = [event(EventType.OrchestratorStarted), *(r.event for r in rows)]
+        started = event(EventType.OrchestratorStarted)
+        new_events = [started, *(r.event for r in batch)]
         state = await self._replay(instance, history + new_events)
-        actions = numbered_actions(state.get("actions", []))
-        first_new = scheduled_count(history)
         with self._store.transaction() as db:
             if not self._store.is_current(db, instance):
                 return  # terminated, restarted or purged while the orchestrator ran: its episode is void
-            self._store.consume(db, rows)
+            self._store.consume(db, batch)
             if state.get("error") is not None:
                 self._store.append_history(db, instance.id, len(history), new_events)
                 self._finish(db, instance, "Failed", state["error"])
                 return
             instance = replace(instance, status="Running", updated=iso(utc_now()),
                                custom_status=json.dumps(state["customStatus"]) if "customStatus" in state else None)
-            for seq, action in enumerate(actions[first_new:], start=first_new):
-                scheduled = self._schedule(db, instance, seq, action)
+            next_seq = scheduled_count(history)
+            retry = retries.get(_waited_id(batch[0].event)) if len(batch) == 1 else None
+            if retry is not None:
+                new_events += self._advance_retry(db, instance, retry, batch[0].event, seq=next_seq,
+                                                  now=parse_iso(started["Timestamp"]))
+                next_seq = scheduled_count(history + new_events)
+            actions = numbered_actions(state.get("actions", []))
+            for seq, action in enumerate(actions[action_count(history):], start=next_seq):
+                scheduled = self._schedule(db, instance, seq, action, parse_iso(started["Timestamp"]))
                 if scheduled is None:
                     return  # the action ended this execution (failure or continue-as-new)
                 new_events.append(scheduled)
@@ -217,31 +226,20 @@ class Engine:
             failed = json.loads(state) if state else {}
             return {**failed, "error": failed.get("error") or message}
 
-    def _schedule(self, db: Any, instance: Instance, seq: int, action: dict[str, Any]) -> dict[str, Any] | None:
+    def _schedule(self, db: Any, instance: Instance, seq: int, action: dict[str, Any],
+                  now: datetime) -> dict[str, Any] | None:
         """Carries out one new action; returns its history event, or None when it ended the episode."""
         kind = action["actionType"]
-        if kind == ActionType.CallActivity:
-            work_id = self._store.add_work(db, instance, seq, action["functionName"], action.get("input"))
-            self._work.put_nowait(Work(work_id, instance.id, instance.execution, seq,
-                                       action["functionName"], action.get("input")))
-            return event(EventType.TaskScheduled, event_id=seq, Name=action["functionName"], Input=action.get("input"))
-        if kind == ActionType.CreateTimer:
-            fire_at = iso(parse_iso(action["fireAt"]))
-            fired = event(EventType.TimerFired, TimerId=seq, FireAt=fire_at)
-            self._store.post(db, instance.id, instance.execution, fired, visible_at=fire_at)
-            self._timers_changed.set()
-            return event(EventType.TimerCreated, event_id=seq, FireAt=fire_at)
-        if kind == ActionType.CallSubOrchestrator:
-            name = action["functionName"]
+        if kind in (ActionType.CallActivity, ActionType.CallActivityWithRetry):
+            scheduled = self._start_activity(db, instance, seq, action["functionName"], action.get("input"))
+        elif kind in (ActionType.CallSubOrchestrator, ActionType.CallSubOrchestratorWithRetry):
             child_id = action.get("instanceId") or f"{instance.id}:{seq:04d}"
-            if name not in self._index.orchestrators:
-                self._finish(db, instance, "Failed", f"no orchestrator named {name!r}")
-                return None
-            self._create(db, child_id, name, action.get("input"), parent=(instance, seq))
-            self._wake(child_id)
-            return event(EventType.SubOrchestrationInstanceCreated, event_id=seq, Name=name,
-                         InstanceId=child_id, Input=action.get("input"))
-        if kind == ActionType.ContinueAsNew:
+            scheduled = self._start_child(db, instance, seq, action["functionName"], child_id=child_id,
+                                         input_json=action.get("input"))
+        elif kind == ActionType.CreateTimer:
+            fire_at = parse_iso(action["fireAt"])
+            return self._start_timer(db, instance, seq, fire_at)
+        elif kind == ActionType.ContinueAsNew:
             self._store.clear_execution(db, instance.id)
             restarted = replace(instance, execution=uuid.uuid4().hex, input=action.get("input"))
             self._store.carry_external_events(db, instance, restarted.execution)
@@ -250,9 +248,83 @@ class Engine:
             self._store.put_instance(db, restarted)
             self._wake(instance.id)
             return None
-        unsupported = ActionType(kind).name if kind in ActionType._value2member_map_ else str(kind)
-        self._finish(db, instance, "Failed", f"the local host does not support {unsupported}")
-        return None
+        else:
+            unsupported = ActionType(kind).name if kind in ActionType._value2member_map_ else str(kind)
+            self._finish(db, instance, "Failed", f"the local host does not support {unsupported}")
+            return None
+        if scheduled is None or "retryOptions" not in action:
+            return scheduled
+        try:
+            RetryPolicy.parse(action["retryOptions"])
+        except ValueError as error:
+            self._finish(db, instance, "Failed", str(error))
+            return None
+        self._store.put_retry(db, Retry(
+            instance_id=instance.id, execution=instance.execution, waiting_on=seq, on_timer=False, first_id=seq,
+            kind=kind, name=action["functionName"], child_id=action.get("instanceId"), input=action.get("input"),
+            options=json.dumps(action["retryOptions"]), attempt=1, first_at=iso(now)))
+        return scheduled
+
+    def _start_activity(self, db: Any, instance: Instance, seq: int, name: str, input_json: str | None,
+                        **marks: Any) -> dict[str, Any]:
+        work_id = self._store.add_work(db, instance, seq, name, input_json)
+        self._work.put_nowait(Work(work_id, instance.id, instance.execution, seq, name, input_json))
+        return event(EventType.TaskScheduled, event_id=seq, Name=name, Input=input_json, **marks)
+
+    def _start_child(self, db: Any, instance: Instance, seq: int, name: str, *, child_id: str,
+                     input_json: str | None, **marks: Any) -> dict[str, Any] | None:
+        if name not in self._index.orchestrators:
+            self._finish(db, instance, "Failed", f"no orchestrator named {name!r}")
+            return None
+        self._create(db, child_id, name, input_json, parent=(instance, seq))
+        self._wake(child_id)
+        return event(EventType.SubOrchestrationInstanceCreated, event_id=seq, Name=name,
+                     InstanceId=child_id, Input=input_json, **marks)
+
+    def _start_timer(self, db: Any, instance: Instance, seq: int, fire_at: datetime,
+                     **marks: Any) -> dict[str, Any]:
+        fired = event(EventType.TimerFired, TimerId=seq, FireAt=iso(fire_at))
+        self._store.post(db, instance.id, instance.execution, fired, visible_at=iso(fire_at))
+        self._timers_changed.set()
+        return event(EventType.TimerCreated, event_id=seq, FireAt=iso(fire_at), **marks)
+
+    def _advance_retry(self, db: Any, instance: Instance, retry: Retry, outcome: dict[str, Any], *, seq: int,
+                       now: datetime) -> list[dict[str, Any]]:
+        """What the extension's retry loop adds after `outcome`, numbered as the SDK's replay expects.
+
+        A failed attempt is followed by a timer (also after the last attempt: the SDK waits for it
+        before it raises); the timer by the next attempt, while attempts remain.
+        """
+        kind = outcome["EventType"]
+        policy = RetryPolicy.loads(retry.options)
+        self._store.drop_retry(db, retry)
+        if kind in (EventType.TaskCompleted, EventType.SubOrchestrationInstanceCompleted):
+            return []
+        mark = {RETRY_MARK: retry.first_id}
+        if kind != EventType.TimerFired:
+            # Past the retry timeout the extension stops waiting; the SDK still needs its timer, so it fires at once.
+            expired = policy.expired(parse_iso(retry.first_at), now)
+            fire_at = now if expired else now + policy.delay(retry.attempt)
+            self._store.put_retry(db, replace(retry, waiting_on=seq, on_timer=True))
+            return [self._start_timer(db, instance, seq, fire_at, **mark)]
+        if retry.attempt >= policy.max_attempts:
+            return []  # the SDK raises the last failure now
+        self._store.put_retry(db, replace(retry, waiting_on=seq, on_timer=False, attempt=retry.attempt + 1))
+        if policy.expired(parse_iso(retry.first_at), now):
+            activity = retry.kind == ActionType.CallActivityWithRetry
+            failed = event(EventType.TaskFailed if activity else EventType.SubOrchestrationInstanceFailed,
+                           TaskScheduledId=seq, Reason=f"retry timeout of {policy.timeout_ms:.0f} ms exceeded",
+                           Details="")
+            self._store.post(db, instance.id, instance.execution, failed)
+            self._wake(instance.id)
+            placeholder = EventType.TaskScheduled if activity else EventType.SubOrchestrationInstanceCreated
+            return [event(placeholder, event_id=seq, Name=retry.name, Input=retry.input, **mark)]
+        if retry.kind == ActionType.CallActivityWithRetry:
+            return [self._start_activity(db, instance, seq, retry.name, retry.input, **mark)]
+        child_id = retry.child_id or f"{instance.id}:{seq:04d}"
+        started = self._start_child(db, instance, seq, retry.name, child_id=child_id, input_json=retry.input,
+                                   **mark)
+        return [] if started is None else [started]
 
     def _create(self, db: Any, instance_id: str, name: str, input_json: str | None,
                 parent: tuple[Instance, int] | None) -> None:
@@ -316,6 +388,26 @@ class Engine:
             self._timers_changed.clear()
             for instance_id in self._store.due_instances():
                 self._wake(instance_id)
+
+
+def _waited_id(history_event: dict[str, Any]) -> int | None:
+    """The sequence id a completion event answers."""
+    return history_event.get("TaskScheduledId", history_event.get("TimerId"))
+
+
+def _batch(rows: list[InboxRow], retries: dict[int, Retry]) -> list[InboxRow]:
+    """The inbox rows one episode takes.
+
+    At most one raised event: if it makes the orchestrator continue as new, the events after it
+    stay in the inbox for the new execution. An event of a task with retries goes alone, so the
+    ids the SDK gives its timer and next attempt are the next free ones.
+    """
+    for i, row in enumerate(rows):
+        if row.event["EventType"] in COMPLETIONS and _waited_id(row.event) in retries:
+            return rows[:i] or [row]
+        if row.event["EventType"] == EventType.EventRaised:
+            return rows[:i + 1]
+    return rows
 
 
 def _loads(text: str | None) -> Any:

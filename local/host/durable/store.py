@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,12 @@ CREATE INDEX IF NOT EXISTS inbox_visible ON inbox (visible_at);
 CREATE TABLE IF NOT EXISTS work (
     id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution TEXT NOT NULL,
     task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT
+);
+CREATE TABLE IF NOT EXISTS retries (
+    instance_id TEXT NOT NULL, execution TEXT NOT NULL, waiting_on INTEGER NOT NULL, on_timer INTEGER NOT NULL,
+    first_id INTEGER NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL, child_id TEXT, input TEXT,
+    options TEXT NOT NULL, attempt INTEGER NOT NULL, first_at TEXT NOT NULL,
+    PRIMARY KEY (instance_id, execution, waiting_on)
 );
 CREATE TABLE IF NOT EXISTS blob_receipts (
     function TEXT NOT NULL, blob TEXT NOT NULL, etag TEXT NOT NULL,
@@ -75,6 +81,28 @@ class Work:
     task_id: int
     name: str
     input: str | None
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A task scheduled with retry options, between attempts.
+
+    `waiting_on` is the sequence id of what it waits for now: the current attempt, or (`on_timer`)
+    the timer before the next one. `first_id` is the id of its first attempt.
+    """
+
+    instance_id: str
+    execution: str
+    waiting_on: int
+    on_timer: bool
+    first_id: int
+    kind: int
+    name: str
+    child_id: str | None
+    input: str | None
+    options: str
+    attempt: int
+    first_at: str
 
 
 @dataclass(frozen=True)
@@ -146,6 +174,11 @@ class DurableStore:
     def all_work(self) -> list[Work]:
         return [Work(**dict(r)) for r in self._db.execute("SELECT * FROM work ORDER BY id")]
 
+    def retries(self, instance: Instance) -> dict[int, Retry]:
+        rows = self._db.execute("SELECT * FROM retries WHERE instance_id = ? AND execution = ?",
+                                (instance.id, instance.execution))
+        return {r["waiting_on"]: Retry(**{**dict(r), "on_timer": bool(r["on_timer"])}) for r in rows}
+
     def has_receipt(self, function: str, blob: str, etag: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM blob_receipts WHERE function = ? AND blob = ? AND etag = ?",
@@ -183,6 +216,7 @@ class DurableStore:
         """Forgets an execution's history and pending work (a restart or continue-as-new)."""
         db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
         db.execute("DELETE FROM work WHERE instance_id = ?", (instance_id,))
+        db.execute("DELETE FROM retries WHERE instance_id = ?", (instance_id,))
 
     @staticmethod
     def delete_instance(db: sqlite3.Connection, instance_id: str) -> None:
@@ -221,6 +255,18 @@ class DurableStore:
     def finish_work(db: sqlite3.Connection, work_id: int) -> bool:
         """False when the work was already gone (its instance was terminated or restarted)."""
         return db.execute("DELETE FROM work WHERE id = ?", (work_id,)).rowcount == 1
+
+    @staticmethod
+    def put_retry(db: sqlite3.Connection, retry: Retry, replacing: int | None = None) -> None:
+        if replacing is not None:
+            DurableStore.drop_retry(db, replace(retry, waiting_on=replacing))
+        db.execute("INSERT INTO retries VALUES (:instance_id, :execution, :waiting_on, :on_timer, :first_id, :kind,"
+                   " :name, :child_id, :input, :options, :attempt, :first_at)", retry.__dict__)
+
+    @staticmethod
+    def drop_retry(db: sqlite3.Connection, retry: Retry) -> None:
+        db.execute("DELETE FROM retries WHERE instance_id = ? AND execution = ? AND waiting_on = ?",
+                   (retry.instance_id, retry.execution, retry.waiting_on))
 
     @staticmethod
     def add_receipt(db: sqlite3.Connection, function: str, blob: str, etag: str) -> None:
