@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,7 +13,8 @@ import httpx
 import pytest
 
 from local.stack import Endpoints
-from tests.hosting import HostProcess, ProbeHost, wait_for
+from shared.calls.tracking import new_state
+from tests.hosting import HostProcess, ProbeHost, product_host, wait_for
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def test_fan_out_timer_event_and_sub_orchestration_complete(host: ProbeHost) -> 
     done = finished(host, "order-1")
     assert done["runtimeStatus"] == "Completed"
     assert done["output"] == {"results": ["step 1 done", "step 2 done", "step 3 done"],
-                              "approval": {"by": "supervisor"}, "child": 6}
+                              "approval": '{"by": "supervisor"}', "child": 6}  # as the extension delivers it
     with host.client("system") as http:
         history = http.get("/runtime/webhooks/durabletask/instances/order-1", params={"showHistory": "true"}).json()
     kinds = Counter(e["EventType"] for e in history["historyEvents"])
@@ -143,11 +145,11 @@ def test_continue_as_new_drops_the_old_executions_timers(host: ProbeHost) -> Non
     assert start(host, "timer_or_next", "cn-timer", {"round": 0}) == 202
     with host.client("system") as http:
         wait_for(lambda: status(host, "cn-timer")["runtimeStatus"] == "Running")
-        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=None)
+        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=True)
     time.sleep(3.5)  # past round 0's timer: it must not fire round 1's
     assert status(host, "cn-timer")["runtimeStatus"] == "Running"
     with host.client("system") as http:
-        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=None)
+        http.post("/runtime/webhooks/durabletask/instances/cn-timer/raiseEvent/next", json=True)
     assert finished(host, "cn-timer")["output"] == {"round": 1, "winner": "next"}
 
 
@@ -179,7 +181,8 @@ def test_docs_retry_sample_survives_a_kill_between_attempts(tmp_path: Path, stac
             started = http.post(f"{sample.base_url}/api/orchestrators/orchestrator_function")
             assert started.status_code == 202
             status_path = httpx.URL(started.json()["statusQueryGetUri"])
-            wait_for(attempts.exists)  # the first attempt failed: a 5 s retry timer is pending
+            # The first attempt failed and its 5 s retry timer is pending.
+            wait_for(lambda: "TimerCreated" in history_kinds(sample, started.json()["id"]))
             sample.kill()
             sample.start()
             url = status_path.copy_with(port=httpx.URL(sample.base_url).port)  # the link's own key
@@ -220,3 +223,61 @@ def test_backoff_coefficient_and_max_interval_space_the_attempts(host: ProbeHost
     first, second = (b - a for a, b in itertools.pairwise(at))
     assert first >= 0.5
     assert 1.0 <= second < 1.9  # 500 * 4 = 2000 ms, capped at 1000 ms
+
+
+def test_bodies_are_read_as_the_extension_reads_them(host: ProbeHost) -> None:
+    base = "/runtime/webhooks/durabletask"
+    with host.client("system") as http:
+        # Straight to the HTTP API: a JSON string body stays a string, for the input and the event.
+        assert http.post(f"{base}/orchestrators/echo_event/body-1", json="9361").status_code == 202
+        wait_for(lambda: status(host, "body-1")["runtimeStatus"] == "Running")
+        assert http.post(f"{base}/instances/body-1/raiseEvent/value", content=b'"9361"',
+                         headers={"content-type": "text/plain"}).status_code == 400
+        assert http.post(f"{base}/instances/body-1/raiseEvent/value", content=b"{not json",
+                         headers={"content-type": "application/json"}).status_code == 400
+        assert http.post(f"{base}/instances/body-1/raiseEvent/value", json="9361").status_code == 202
+        assert http.post(f"{base}/orchestrators/echo_event/body-x", content=b"{not json").status_code == 400
+    done = finished(host, "body-1")["output"]
+    # The input text is what the orchestrator parses: the JSON string "9361" holds the JSON number 9361.
+    assert done["input"] == 9361
+    assert done["value"] == "9361" and done["type"] == "str"
+
+    # Through the SDK's client, which double-encodes: the event data arrives as the JSON text it sent.
+    assert start(host, "echo_event", "body-2", {"n": 1}) == 202
+    wait_for(lambda: status(host, "body-2")["runtimeStatus"] == "Running")
+    with host.client() as http:
+        assert http.post("/api/orchestrations/body-2/events/value", json={"ok": True}).status_code == 202
+    done = finished(host, "body-2")["output"]
+    assert done["input"] == {"n": 1} and done["input_type"] == "dict"
+    assert done["value"] == '{"ok": true}' and done["type"] == "str"
+
+
+def test_malformed_events_do_not_fail_the_conversation_orchestration(tmp_path: Path, stack: Endpoints) -> None:
+    product = product_host(tmp_path, stack.as_settings())
+    base = "/runtime/webhooks/durabletask"
+    garbage = ["not json {", "9361", [1, 2], {"tools": "end_call"}, {"tools": [{"name": "end_call"}]},
+               {"handoffs": [{"to": "x"}]}, {"kind": 7}, {"tools": [{"name": "end_call", "ok": "yes"}]}]
+    try:
+        product.start()
+        with product.client("system") as http:
+            state = new_state("session-1", "router")
+            assert http.post(f"{base}/orchestrators/conversation_orchestrator/conv-1",
+                             json={"state": state}).status_code == 202
+            for payload in garbage:
+                assert http.post(f"{base}/instances/conv-1/raiseEvent/activity", json=payload).status_code == 202
+            turn = {"kind": "turn", "handoffs": ["customer_data"], "tools": []}
+            http.post(f"{base}/instances/conv-1/raiseEvent/activity", json=turn)
+            # As the SDK's client sends it: JSON text inside a JSON string.
+            ending = json.dumps({"kind": "tool", "handoffs": [], "tools": [{"name": "end_call", "ok": True}]})
+            http.post(f"{base}/instances/conv-1/raiseEvent/activity", json=ending)
+
+            def ended() -> dict | None:
+                body = http.get(f"{base}/instances/conv-1").json()
+                return body if body["runtimeStatus"] in {"Completed", "Failed"} else None
+            done = wait_for(ended, 30)
+        assert done["runtimeStatus"] == "Completed", done["output"]
+        assert done["output"]["status"] == "ended" and done["output"]["events"] == 2
+        assert done["output"]["agents"] == ["router", "customer_data"]
+        assert done["output"]["tool_counts"] == {"end_call": 1}
+    finally:
+        product.stop()

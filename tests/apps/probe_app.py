@@ -222,3 +222,11 @@ def fails_first_time(instance: str) -> str:
     if apply_once(f"flaky-child-{instance}"):
         raise ConnectionError("first call fails")
     return "child ok"
+
+
+@app.orchestration_trigger(context_name="context")
+def echo_event(context: df.DurableOrchestrationContext):
+    """Returns its input and the `value` event as the orchestrator received them."""
+    value = yield context.wait_for_external_event("value")
+    given = context.get_input()
+    return {"input": given, "input_type": type(given).__name__, "value": value, "type": type(value).__name__}

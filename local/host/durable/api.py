@@ -98,26 +98,25 @@ class DurableApi:
             ]
         return found
 
-    async def _json_body(self, request: Request) -> str | None:
-        """The payload as one JSON text. The SDK double-encodes (a JSON string holding JSON)."""
+    async def _body_json(self, request: Request) -> tuple[str, object] | None:
+        """The body's text and the value it holds, as the extension reads it: parsed once, never unwrapped.
+
+        (The SDK's client double-encodes, so what it sends arrives as a JSON string holding JSON.)
+        """
         body = await read_body(request, self._max_body)
         if not body.strip():
             return None
         try:
-            value = json.loads(body)
+            text = body.decode()
+            return text, json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise HostHttpError(400, f"the body is not JSON: {error}") from error
-        if isinstance(value, str):
-            try:
-                json.loads(value)
-                return value
-            except json.JSONDecodeError:
-                pass
-        return json.dumps(value)
+            raise HostHttpError(400, f"Invalid JSON content: {error}") from error
 
     async def _start(self, request: Request) -> Response:
+        body = await self._body_json(request)
+        # The extension keeps the body's text as the orchestration's input.
         instance_id = self._engine.start_new(
-            request.path_params["name"], request.path_params.get("instance_id"), await self._json_body(request)
+            request.path_params["name"], request.path_params.get("instance_id"), body[0] if body else None
         )
         origin = f"{request.url.scheme}://{request.url.netloc}"
         query = f"taskHub={self._hub}&connection=Storage&code={self._system_key}"
@@ -144,8 +143,15 @@ class DurableApi:
         return JSONResponse(self._engine.query(statuses, int(top)))
 
     async def _raise(self, request: Request) -> Response:
-        self._engine.raise_event(request.path_params["instance_id"], request.path_params["event"],
-                                 await self._json_body(request))
+        instance_id, name = request.path_params["instance_id"], request.path_params["event"]
+        self._engine.require_running(instance_id)
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            raise HostHttpError(400, "Only application/json request content is supported")
+        body = await self._body_json(request)
+        if body is None:
+            raise HostHttpError(400, "Invalid JSON content: the body is empty")
+        # The extension stores the value it parsed, serialized again: a JSON string stays a string.
+        self._engine.raise_event(instance_id, name, json.dumps(body[1], separators=(",", ":")))
         return Response(status_code=202)
 
     async def _terminate(self, request: Request) -> Response:

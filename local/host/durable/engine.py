@@ -85,16 +85,21 @@ class Engine:
         existing = self._store.instance(instance_id)
         if existing and not existing.is_terminal:
             # As the extension does by default: a running instance is never started twice.
-            raise DurableError(400, f"An orchestration instance with ID '{instance_id}' is already {existing.status}.")
+            raise DurableError(409, f"An orchestration instance with ID '{instance_id}' is already {existing.status}.")
         with self._store.transaction() as db:
             self._create(db, instance_id, name, input_json, parent=None)
         self._wake(instance_id)
         return instance_id
 
-    def raise_event(self, instance_id: str, name: str, data_json: str | None) -> None:
+    def require_running(self, instance_id: str) -> Instance:
+        """The instance, if it still takes events: 404 when unknown, 410 once it ended."""
         instance = self._require(instance_id)
         if instance.is_terminal:
             raise DurableError(410, f"Instance {instance_id} is {instance.status}: it takes no more events.")
+        return instance
+
+    def raise_event(self, instance_id: str, name: str, data_json: str | None) -> None:
+        instance = self.require_running(instance_id)
         with self._store.transaction() as db:
             raised = event(EventType.EventRaised, Name=name, Input=data_json)
             self._store.post(db, instance.id, instance.execution, raised)
@@ -215,7 +220,7 @@ class Engine:
             "instanceId": instance.id,
             "isReplaying": False,
             "parentInstanceId": instance.parent_id,
-            "input": instance.input,
+            "input": _loads(instance.input),  # the extension sends the input text parsed
             "upperSchemaVersion": 1,
             "upperSchemaVersionNew": 2,
         }
@@ -241,9 +246,9 @@ class Engine:
             return self._start_timer(db, instance, seq, fire_at)
         elif kind == ActionType.ContinueAsNew:
             self._store.clear_execution(db, instance.id)
-            restarted = replace(instance, execution=uuid.uuid4().hex, input=action.get("input"))
+            restarted = replace(instance, execution=uuid.uuid4().hex, input=_input_text(action.get("input")))
             self._store.carry_external_events(db, instance, restarted.execution)
-            started = event(EventType.ExecutionStarted, Name=instance.name, Input=action.get("input"), Version="")
+            started = event(EventType.ExecutionStarted, Name=instance.name, Input=restarted.input, Version="")
             self._store.post(db, instance.id, restarted.execution, started)
             self._store.put_instance(db, restarted)
             self._wake(instance.id)
@@ -276,7 +281,7 @@ class Engine:
         if name not in self._index.orchestrators:
             self._finish(db, instance, "Failed", f"no orchestrator named {name!r}")
             return None
-        self._create(db, child_id, name, input_json, parent=(instance, seq))
+        self._create(db, child_id, name, _input_text(input_json), parent=(instance, seq))
         self._wake(child_id)
         return event(EventType.SubOrchestrationInstanceCreated, event_id=seq, Name=name,
                      InstanceId=child_id, Input=input_json, **marks)
@@ -390,6 +395,12 @@ class Engine:
                 self._wake(instance_id)
 
 
+def _input_text(action_input: str | None) -> str | None:
+    """An orchestration's input text from an action's: the SDK's action carries its input as a JSON
+    string, which the extension serializes again (and parses once when it hands it back)."""
+    return None if action_input is None else json.dumps(action_input)
+
+
 def _waited_id(history_event: dict[str, Any]) -> int | None:
     """The sequence id a completion event answers."""
     return history_event.get("TaskScheduledId", history_event.get("TimerId"))
@@ -411,4 +422,10 @@ def _batch(rows: list[InboxRow], retries: dict[int, Retry]) -> list[InboxRow]:
 
 
 def _loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    """A stored JSON text as a value; text that is not JSON stays as it is (as the extension shows it)."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
