@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from local.host.durable.history import utc_now
 from local.stack import Endpoints
 from shared.calls.tracking import new_state
 from tests.hosting import HostProcess, ProbeHost, product_host, wait_for
@@ -281,3 +282,149 @@ def test_malformed_events_do_not_fail_the_conversation_orchestration(tmp_path: P
         assert done["output"]["tool_counts"] == {"end_call": 1}
     finally:
         product.stop()
+
+
+def client_call(host: ProbeHost, op: str, **args: object) -> dict:
+    """One call of the SDK's DurableOrchestrationClient, made inside a client function of the app."""
+    with host.client() as http:
+        return http.post(f"/api/client/{op}", json=args).json()
+
+
+def listed(host: ProbeHost, **params: str) -> list[list[str]]:
+    """Every page of an instance query, followed through its continuation tokens."""
+    pages, token = [], None
+    with host.client("system") as http:
+        while True:
+            headers = {"x-ms-continuation-token": token} if token else {}
+            answer = http.get("/runtime/webhooks/durabletask/instances", params=params, headers=headers)
+            assert answer.status_code == 200, answer.text
+            pages.append([s["instanceId"] for s in answer.json()])
+            token = answer.headers.get("x-ms-continuation-token")
+            if not token:
+                return pages
+
+
+def test_instance_queries_page_and_filter(host: ProbeHost) -> None:
+    for name in ("q-a-1", "q-a-2", "q-a-3"):
+        assert start(host, "echo_event", name, None) == 202
+    between = utc_now().isoformat()
+    for name in ("q-b-1", "q-b-2", "q-b-3", "q-b-4"):
+        assert start(host, "echo_event", name, None) == 202
+    wait_for(lambda: all(status(host, f"q-b-{n}")["runtimeStatus"] == "Running" for n in range(1, 5)))
+    assert listed(host, top="3", instanceIdPrefix="q-") == [
+        ["q-a-1", "q-a-2", "q-a-3"], ["q-b-1", "q-b-2", "q-b-3"], ["q-b-4"]]
+    assert listed(host, createdTimeFrom=between, instanceIdPrefix="q-") == [["q-b-1", "q-b-2", "q-b-3", "q-b-4"]]
+    assert listed(host, createdTimeTo=between, runtimeStatus="Running,Pending", instanceIdPrefix="q-") == [
+        ["q-a-1", "q-a-2", "q-a-3"]]
+    assert listed(host, runtimeStatus="Completed", instanceIdPrefix="q-") == [[]]
+    with host.client("system") as http:
+        base = "/runtime/webhooks/durabletask/instances"
+        assert http.get(base, params={"runtimeStatus": "Done"}).status_code == 400
+        assert http.get(base, params={"createdTimeFrom": "yesterday"}).status_code == 400
+        assert http.get(base, headers={"x-ms-continuation-token": "garbage"}).status_code == 400
+    # The SDK's own queries.
+    by = client_call(host, "get_status_by", **{"from": between, "statuses": ["Running"]})["result"]
+    assert {"q-b-1", "q-b-2", "q-b-3", "q-b-4"} <= set(by) and "q-a-1" not in by
+    assert {"q-a-1", "q-b-4"} <= set(client_call(host, "get_status_all")["result"])
+
+
+def test_bulk_purge_deletes_only_finished_instances(host: ProbeHost) -> None:
+    since = utc_now().isoformat()
+    for name in ("p-1", "p-2", "p-3"):
+        assert start(host, "echo_event", name, None) == 202
+    with host.client("system") as http:
+        wait_for(lambda: all(status(host, n)["runtimeStatus"] == "Running" for n in ("p-1", "p-2", "p-3")))
+        for name in ("p-1", "p-2"):
+            http.post(f"/runtime/webhooks/durabletask/instances/{name}/raiseEvent/value", json=1)
+        wait_for(lambda: all(status(host, n)["runtimeStatus"] == "Completed" for n in ("p-1", "p-2")))
+        assert http.delete("/runtime/webhooks/durabletask/instances").status_code == 400  # createdTimeFrom needed
+    assert client_call(host, "purge_by", **{"from": since}) == {"result": 2}
+    assert client_call(host, "purge_by", **{"from": since}) == {"result": 0}  # 404: nothing left to purge
+    assert status(host, "p-3")["runtimeStatus"] == "Running"
+    with host.client("system") as http:
+        assert http.get("/runtime/webhooks/durabletask/instances/p-1").status_code == 404
+
+
+def test_suspended_instance_buffers_events_until_resumed(host: ProbeHost) -> None:
+    assert start(host, "echo_event", "pause-1", None) == 202
+    wait_for(lambda: status(host, "pause-1")["runtimeStatus"] == "Running")
+    assert client_call(host, "suspend", id="pause-1") == {"result": None}
+    wait_for(lambda: status(host, "pause-1")["runtimeStatus"] == "Suspended")
+    with host.client("system") as http:
+        assert http.post("/runtime/webhooks/durabletask/instances/pause-1/raiseEvent/value",
+                         json="held").status_code == 202
+    time.sleep(1.0)
+    assert status(host, "pause-1")["runtimeStatus"] == "Suspended"
+    assert client_call(host, "resume", id="pause-1") == {"result": None}
+    assert finished(host, "pause-1")["output"]["value"] == "held"
+    kinds = history_kinds(host, "pause-1")
+    assert kinds.index("ExecutionSuspended") < kinds.index("ExecutionResumed") < kinds.index("EventRaised")
+
+
+def test_rewind_reruns_only_the_failed_activity(host: ProbeHost) -> None:
+    assert start(host, "fails_until_fixed", "rw-1", None) == 202
+    assert finished(host, "rw-1")["runtimeStatus"] == "Failed"
+    (host.output / "fixed").touch()
+    assert client_call(host, "rewind", id="rw-1") == {"result": None}
+    done = finished(host, "rw-1")
+    assert done["runtimeStatus"] == "Completed" and done["output"] == ["step before done", "fixed"]
+    assert len([s for s in host.records("steps") if s["instance"] == "rw-1"]) == 1
+    assert len([s for s in host.records("needs_fix") if s["instance"] == "rw-1"]) == 2
+    assert "only orchestrations" in client_call(host, "rewind", id="rw-1")["error"]  # not Failed any more
+
+
+def test_restart_runs_the_orchestration_again_with_its_input(host: ProbeHost) -> None:
+    assert start(host, "echo_event", "again-1", {"n": 5}) == 202
+    wait_for(lambda: status(host, "again-1")["runtimeStatus"] == "Running")
+    assert "409" in client_call(host, "restart", id="again-1", new_id=False)["error"]  # still running
+    with host.client("system") as http:
+        http.post("/runtime/webhooks/durabletask/instances/again-1/raiseEvent/value", json=1)
+    assert finished(host, "again-1")["runtimeStatus"] == "Completed"
+    # The SDK hands back the extension's check-status payload.
+    same = client_call(host, "restart", id="again-1", new_id=False)["result"]
+    assert same["id"] == "again-1"
+    wait_for(lambda: status(host, "again-1")["runtimeStatus"] == "Running")
+    other = client_call(host, "restart", id="again-1")["result"]["id"]
+    assert other != "again-1"
+    wait_for(lambda: status(host, other)["runtimeStatus"] == "Running")
+    with host.client("system") as http:
+        http.post(f"/runtime/webhooks/durabletask/instances/{other}/raiseEvent/value", json=2)
+    assert finished(host, other)["output"]["input"] == {"n": 5}
+
+
+def test_entities_are_refused_with_one_line_at_the_call(host: ProbeHost) -> None:
+    for op in ("signal_entity", "read_entity_state"):
+        assert "unexpected status code 501" in client_call(host, op)["error"]
+    assert "Durable entities are not supported by the local host (POST entities/Counter/c1" in host.log_tail()
+    with host.client("system") as http:
+        answer = http.get("/runtime/webhooks/durabletask/entities/Counter/c1")
+        assert answer.status_code == 501 and "not supported" in answer.json()["error"]
+
+
+def test_every_check_status_link_works_with_the_key_it_carries(host: ProbeHost) -> None:
+    with host.client() as http:
+        links = http.post("/api/orchestrations/fails_until_fixed/links-1").json()
+    wait_for(lambda: status(host, "links-1")["runtimeStatus"] == "Failed")
+    (host.output / "fixed").touch()
+    with httpx.Client(timeout=30) as anonymous:  # no header: only what each link carries
+        assert anonymous.get(links["statusQueryGetUri"]).json()["runtimeStatus"] == "Failed"
+        assert anonymous.post(links["rewindPostUri"].replace("{text}", "retry")).status_code == 202
+        wait_for(lambda: anonymous.get(links["statusQueryGetUri"]).json()["runtimeStatus"] == "Completed")
+        restarted = anonymous.post(links["restartPostUri"])
+        assert restarted.status_code == 202 and restarted.json()["id"] != "links-1"
+        assert anonymous.delete(links["purgeHistoryDeleteUri"]).json() == {"instancesDeleted": 1}
+
+        assert start(host, "echo_event", "links-2", None) == 202
+        other = {k: v.replace("links-1", "links-2") for k, v in links.items() if isinstance(v, str)}
+        wait_for(lambda: status(host, "links-2")["runtimeStatus"] == "Running")
+        assert anonymous.post(other["suspendPostUri"].replace("{text}", "pause")).status_code == 202
+        wait_for(lambda: status(host, "links-2")["runtimeStatus"] == "Suspended")
+        assert anonymous.post(other["resumePostUri"].replace("{text}", "go")).status_code == 202
+        wait_for(lambda: status(host, "links-2")["runtimeStatus"] == "Running")
+        assert anonymous.post(other["sendEventPostUri"].replace("{eventName}", "value"), json=3).status_code == 202
+        assert finished(host, "links-2")["output"]["value"] == 3
+        assert start(host, "echo_event", "links-3", None) == 202
+        third = other["terminatePostUri"].replace("links-2", "links-3").replace("{text}", "bye")
+        wait_for(lambda: status(host, "links-3")["runtimeStatus"] == "Running")
+        assert anonymous.post(third).status_code == 202
+        assert status(host, "links-3")["runtimeStatus"] == "Terminated"

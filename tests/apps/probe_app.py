@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import azure.durable_functions as df
@@ -230,3 +230,51 @@ def echo_event(context: df.DurableOrchestrationContext):
     value = yield context.wait_for_external_event("value")
     given = context.get_input()
     return {"input": given, "input_type": type(given).__name__, "value": value, "type": type(value).__name__}
+
+
+@app.route(route="client/{op}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def client_call(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Runs one call of the SDK's client with the JSON body's arguments; answers its result or its error."""
+    args = req.get_json()
+    calls = {
+        "get_status_by": lambda: client.get_status_by(
+            created_time_from=args.get("from") and datetime.fromisoformat(args["from"]),
+            created_time_to=args.get("to") and datetime.fromisoformat(args["to"]),
+            runtime_status=[df.OrchestrationRuntimeStatus(s) for s in args.get("statuses", [])] or None),
+        "get_status_all": client.get_status_all,
+        "purge_by": lambda: client.purge_instance_history_by(
+            created_time_from=datetime.fromisoformat(args["from"]),
+            runtime_status=[df.OrchestrationRuntimeStatus(s) for s in args.get("statuses", [])] or None),
+        "suspend": lambda: client.suspend(args["id"], "a pause"),
+        "resume": lambda: client.resume(args["id"], "go on"),
+        "rewind": lambda: client.rewind(args["id"], "fixed it"),
+        "restart": lambda: client.restart(args["id"], args.get("new_id", True)),
+        "signal_entity": lambda: client.signal_entity(df.EntityId("Counter", "c1"), "add", 1),
+        "read_entity_state": lambda: client.read_entity_state(df.EntityId("Counter", "c1")),
+    }
+    try:
+        result = await calls[req.route_params["op"]]()
+    except Exception as error:
+        return func.HttpResponse(json.dumps({"error": str(error)}), status_code=500, mimetype="application/json")
+    if isinstance(result, list):
+        result = [s.instance_id for s in result]
+    elif hasattr(result, "instances_deleted"):
+        result = result.instances_deleted
+    return func.HttpResponse(json.dumps({"result": result}), mimetype="application/json")
+
+
+@app.orchestration_trigger(context_name="context")
+def fails_until_fixed(context: df.DurableOrchestrationContext):
+    """Its activity fails until the test creates the `fixed` marker: a case for rewind."""
+    first = yield context.call_activity("record_step", {"instance": context.instance_id, "step": "before"})
+    second = yield context.call_activity("needs_fix", context.instance_id)
+    return [first, second]
+
+
+@app.activity_trigger(input_name="instance")
+def needs_fix(instance: str) -> str:
+    record("needs_fix", {"instance": instance})
+    if not (Path(os.environ["PROBE_OUTPUT_DIR"]) / "fixed").exists():
+        raise RuntimeError("not fixed yet")
+    return "fixed"

@@ -8,6 +8,7 @@ already scheduled into history events, activity work, timers and sub-orchestrati
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import logging
@@ -34,11 +35,13 @@ from local.host.durable.history import (
     utc_now,
 )
 from local.host.durable.retry import RetryPolicy
-from local.host.durable.store import DurableStore, InboxRow, Instance, Retry, Work
+from local.host.durable.store import TERMINAL, DurableStore, InboxRow, Instance, InstanceFilter, Retry, Work
 from local.host.functions import FunctionIndex
 from local.host.invoke import Invoker
 
 log = logging.getLogger("host.durable")
+CONTROLS = {EventType.ExecutionSuspended, EventType.ExecutionResumed}
+ENTITY_ACTIONS = {ActionType.CallEntity, ActionType.SignalEntity}
 OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
 
 
@@ -122,6 +125,58 @@ class Engine:
             self._store.delete_instance(db, instance_id)
         return 1
 
+    def purge_by(self, wanted: InstanceFilter) -> int:
+        """Deletes the finished instances that match; running ones are never purged."""
+        finished = replace(wanted, statuses=frozenset(wanted.statuses & TERMINAL if wanted.statuses else TERMINAL))
+        doomed = self._store.instances(finished, limit=-1)
+        with self._store.transaction() as db:
+            for instance in doomed:
+                self._store.delete_instance(db, instance.id)
+        return len(doomed)
+
+    def suspend(self, instance_id: str, reason: str) -> None:
+        self._post_control(instance_id, event(EventType.ExecutionSuspended, Reason=reason))
+
+    def resume(self, instance_id: str, reason: str) -> None:
+        self._post_control(instance_id, event(EventType.ExecutionResumed, Reason=reason))
+
+    def _post_control(self, instance_id: str, control: dict[str, Any]) -> None:
+        """Suspend and resume go through the inbox, in order with the events around them."""
+        instance = self.require_running(instance_id)
+        with self._store.transaction() as db:
+            self._store.post(db, instance.id, instance.execution, control)
+        self._wake(instance_id)
+
+    def rewind(self, instance_id: str, reason: str) -> None:
+        """Runs a failed instance's failed activities again, keeping everything that succeeded."""
+        instance = self._require(instance_id)
+        if instance.status != "Failed":
+            raise DurableError(412, f"This orchestration has status {instance.status}, but only orchestrations"
+                                    ' in the "Failed" state can be rewound.')
+        history = self._store.history(instance.id)
+        if instance.parent_id or any(RETRY_MARK in e or e["EventType"] == EventType.SubOrchestrationInstanceFailed
+                                     for e in history):
+            raise DurableError(501, "The local host rewinds only top-level orchestrations whose failure came from"
+                                    " activities called without retries.")
+        failed = {e["TaskScheduledId"] for e in history if e["EventType"] == EventType.TaskFailed}
+        kept = [e for e in history if e["EventType"] != EventType.TaskFailed]
+        running = replace(instance, status="Running", output=None, updated=iso(utc_now()))
+        with self._store.transaction() as db:
+            self._store.rewrite_history(db, instance.id, kept)
+            for scheduled in (e for e in kept if e["EventType"] == EventType.TaskScheduled):
+                if scheduled["EventId"] in failed:
+                    self._start_activity(db, running, scheduled["EventId"], scheduled["Name"], scheduled.get("Input"))
+            self._store.post(db, instance.id, instance.execution, event(EventType.GenericEvent, Data=reason))
+            self._store.put_instance(db, running)
+        self._wake(instance_id)
+
+    def restart(self, instance_id: str, new_instance_id: bool) -> str:
+        """Starts the instance's orchestration again with its input, as a new or the same instance."""
+        instance = self._store.instance(instance_id)
+        if instance is None:
+            raise DurableError(400, f"InstanceId {instance_id!r} does not match a valid orchestration instance.")
+        return self.start_new(instance.name, None if new_instance_id else instance.id, instance.input)
+
     def status(self, instance_id: str, show_history: bool = False) -> dict[str, Any]:
         instance = self._require(instance_id)
         body: dict[str, Any] = {
@@ -138,8 +193,17 @@ class Engine:
             body["historyEvents"] = [readable(e) for e in self._store.history(instance.id)]
         return body
 
-    def query(self, statuses: set[str] | None, top: int) -> list[dict[str, Any]]:
-        return [self.status(i.id) for i in self._store.instances(statuses, top)]
+    def query(self, wanted: InstanceFilter, top: int, token: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of matching instances and the continuation token of the next (None at the end)."""
+        try:
+            created, instance_id = json.loads(base64.urlsafe_b64decode(token)) if token else (None, None)
+        except ValueError as error:
+            raise DurableError(400, "the continuation token is not one this host gave out") from error
+        found = self._store.instances(wanted, top + 1, (created, instance_id) if token else None)
+        page = found[:top]
+        last = page[-1] if len(found) > top else None
+        following = base64.urlsafe_b64encode(json.dumps([last.created, last.id]).encode()).decode() if last else None
+        return [self.status(i.id) for i in page], following
 
     def _require(self, instance_id: str) -> Instance:
         instance = self._store.instance(instance_id)
@@ -165,25 +229,26 @@ class Engine:
 
     async def _episode(self, instance_id: str) -> None:
         instance = self._store.instance(instance_id)
-        if instance is None:
+        rows = self._store.visible_inbox(instance) if instance else []
+        retries = self._store.retries(instance) if instance else {}
+        batch = _batch(rows, retries, suspended=instance.status == "Suspended") if instance else []
+        if instance is None or not batch:
             return
-        rows = self._store.visible_inbox(instance)
-        if not rows:
-            return
-        retries = self._store.retries(instance)
-        batch = _batch(rows, retries)
         if len(batch) < len(rows):
             self._wake(instance_id)
         if instance.is_terminal:
             with self._store.transaction() as db:
                 self._store.consume(db, batch)
             return
+        if batch[0].event["EventType"] in CONTROLS:
+            self._control(instance, batch[0])
+            return
         history = self._store.history(instance.id)
         started = event(EventType.OrchestratorStarted)
         new_events = [started, *(r.event for r in batch)]
         state = await self._replay(instance, history + new_events)
         with self._store.transaction() as db:
-            if not self._store.is_current(db, instance):
+            if self._store.current_status(db, instance) is None:
                 return  # terminated, restarted or purged while the orchestrator ran: its episode is void
             self._store.consume(db, batch)
             if state.get("error") is not None:
@@ -210,6 +275,21 @@ class Engine:
                 self._finish(db, instance, "Completed", state.get("output"))
             else:
                 self._store.put_instance(db, instance)
+
+    def _control(self, instance: Instance, row: InboxRow) -> None:
+        """A suspend or resume: recorded in the history as the extension does; a repeated one changes nothing."""
+        suspend = row.event["EventType"] == EventType.ExecutionSuspended
+        with self._store.transaction() as db:
+            self._store.consume(db, [row])
+            if suspend == (instance.status == "Suspended"):
+                return
+            history = self._store.history(instance.id)
+            self._store.append_history(db, instance.id, len(history), [row.event])
+            status = "Suspended" if suspend else "Running"
+            self._store.put_instance(db, replace(instance, status=status, updated=iso(utc_now())))
+            log.info("orchestration %s (%s) %s", instance.id, instance.name, status.lower())
+        if not suspend:
+            self._wake(instance.id)
 
     async def _replay(self, instance: Instance, history: list[dict[str, Any]]) -> dict[str, Any]:
         info = self._index.orchestrators.get(instance.name)
@@ -255,7 +335,10 @@ class Engine:
             return None
         else:
             unsupported = ActionType(kind).name if kind in ActionType._value2member_map_ else str(kind)
-            self._finish(db, instance, "Failed", f"the local host does not support {unsupported}")
+            what = "Durable entities" if kind in ENTITY_ACTIONS else unsupported
+            message = f"orchestrator {instance.name!r}: the local host does not support {what} ({unsupported})"
+            log.warning("%s", message)
+            self._finish(db, instance, "Failed", message)
             return None
         if scheduled is None or "retryOptions" not in action:
             return scheduled
@@ -406,15 +489,20 @@ def _waited_id(history_event: dict[str, Any]) -> int | None:
     return history_event.get("TaskScheduledId", history_event.get("TimerId"))
 
 
-def _batch(rows: list[InboxRow], retries: dict[int, Retry]) -> list[InboxRow]:
+def _batch(rows: list[InboxRow], retries: dict[int, Retry], *, suspended: bool) -> list[InboxRow]:
     """The inbox rows one episode takes.
 
+    A suspended instance's events wait: it takes only its next suspend or resume.
     At most one raised event: if it makes the orchestrator continue as new, the events after it
     stay in the inbox for the new execution. An event of a task with retries goes alone, so the
-    ids the SDK gives its timer and next attempt are the next free ones.
+    ids the SDK gives its timer and next attempt are the next free ones; so do suspend and resume.
     """
+    if suspended:
+        return [r for r in rows if r.event["EventType"] in CONTROLS][:1]
     for i, row in enumerate(rows):
-        if row.event["EventType"] in COMPLETIONS and _waited_id(row.event) in retries:
+        alone = row.event["EventType"] in CONTROLS or (
+            row.event["EventType"] in COMPLETIONS and _waited_id(row.event) in retries)
+        if alone:
             return rows[:i] or [row]
         if row.event["EventType"] == EventType.EventRaised:
             return rows[:i + 1]

@@ -51,6 +51,30 @@ CREATE TABLE IF NOT EXISTS blob_receipts (
 """
 
 TERMINAL = {"Completed", "Failed", "Terminated"}
+RUNTIME_STATUSES = {"Pending", "Running", "Suspended", *TERMINAL}
+
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    """What an instance query or a purge selects (ISO times compare as text: one fixed format)."""
+
+    created_from: str | None = None
+    created_to: str | None = None
+    statuses: frozenset[str] = frozenset()
+    prefix: str = ""
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, values = ["id >= ? AND id < ?"], [self.prefix, self.prefix + "\U0010ffff"]
+        if self.created_from:
+            clauses.append("created >= ?")
+            values.append(self.created_from)
+        if self.created_to:
+            clauses.append("created <= ?")
+            values.append(self.created_to)
+        if self.statuses:
+            clauses.append(f"status IN ({', '.join('?' * len(self.statuses))})")
+            values += sorted(self.statuses)
+        return " AND ".join(clauses), values
 
 
 @dataclass(frozen=True)
@@ -140,10 +164,15 @@ class DurableStore:
         row = self._db.execute("SELECT * FROM instances WHERE id = ?", (instance_id,)).fetchone()
         return Instance(**dict(row)) if row else None
 
-    def instances(self, statuses: set[str] | None, limit: int) -> list[Instance]:
-        rows = self._db.execute("SELECT * FROM instances ORDER BY created DESC").fetchall()
-        found = [Instance(**dict(r)) for r in rows if not statuses or r["status"] in statuses]
-        return found[:limit]
+    def instances(self, wanted: InstanceFilter, limit: int, after: tuple[str, str] | None = None) -> list[Instance]:
+        """Up to `limit` matching instances in (created, id) order, from just past `after`."""
+        where, values = wanted.where()
+        if after is not None:
+            where += " AND (created, id) > (?, ?)"
+            values += list(after)
+        rows = self._db.execute(f"SELECT * FROM instances WHERE {where} ORDER BY created, id LIMIT ?",
+                                [*values, limit])
+        return [Instance(**dict(r)) for r in rows]
 
     def history(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute(
@@ -198,10 +227,13 @@ class DurableStore:
         )
 
     @staticmethod
-    def is_current(db: sqlite3.Connection, instance: Instance) -> bool:
-        """Whether `instance` is still the live, unfinished execution (read inside the writing transaction)."""
+    def current_status(db: sqlite3.Connection, instance: Instance) -> str | None:
+        """The status of `instance` if it is still the live, unfinished execution (read inside the
+        writing transaction), else None."""
         row = db.execute("SELECT execution, status FROM instances WHERE id = ?", (instance.id,)).fetchone()
-        return row is not None and row["execution"] == instance.execution and row["status"] not in TERMINAL
+        if row is None or row["execution"] != instance.execution or row["status"] in TERMINAL:
+            return None
+        return str(row["status"])
 
     @staticmethod
     def carry_external_events(db: sqlite3.Connection, instance: Instance, execution: str) -> None:
@@ -223,6 +255,11 @@ class DurableStore:
         DurableStore.clear_execution(db, instance_id)
         db.execute("DELETE FROM inbox WHERE instance_id = ?", (instance_id,))
         db.execute("DELETE FROM instances WHERE id = ?", (instance_id,))
+
+    @staticmethod
+    def rewrite_history(db: sqlite3.Connection, instance_id: str, events: list[dict[str, Any]]) -> None:
+        db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+        DurableStore.append_history(db, instance_id, 0, events)
 
     @staticmethod
     def append_history(db: sqlite3.Connection, instance_id: str, start: int, events: list[dict[str, Any]]) -> None:
