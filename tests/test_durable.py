@@ -428,3 +428,10 @@ def test_every_check_status_link_works_with_the_key_it_carries(host: ProbeHost) 
         wait_for(lambda: status(host, "links-3")["runtimeStatus"] == "Running")
         assert anonymous.post(third).status_code == 202
         assert status(host, "links-3")["runtimeStatus"] == "Terminated"
+
+
+def test_an_app_with_an_entity_function_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError) as refused:
+        HostProcess("tests.apps.entity_app:app", tmp_path).start()
+    lines = [line for line in refused.value.args[0].splitlines() if "Counter" in line]
+    assert lines and "entityTrigger" in lines[0]
