@@ -128,7 +128,7 @@ class Engine:
     def purge_by(self, wanted: InstanceFilter) -> int:
         """Deletes the finished instances that match; running ones are never purged."""
         finished = replace(wanted, statuses=frozenset(wanted.statuses & TERMINAL if wanted.statuses else TERMINAL))
-        doomed = self._store.instances(finished, limit=-1)
+        doomed = self._store.instances(finished, limit=-1)  # SQLite: no limit
         with self._store.transaction() as db:
             for instance in doomed:
                 self._store.delete_instance(db, instance.id)
@@ -229,19 +229,16 @@ class Engine:
 
     async def _episode(self, instance_id: str) -> None:
         instance = self._store.instance(instance_id)
-        rows = self._store.visible_inbox(instance) if instance else []
-        retries = self._store.retries(instance) if instance else {}
-        batch = _batch(rows, retries, suspended=instance.status == "Suspended") if instance else []
-        if instance is None or not batch:
+        if instance is None:
             return
+        rows = self._store.visible_inbox(instance)
+        retries = self._store.retries(instance)
+        batch = _batch(rows, retries, suspended=instance.status == "Suspended")
+        if not batch:
+            return  # suspended: its events wait for the resume
         if len(batch) < len(rows):
             self._wake(instance_id)
-        if instance.is_terminal:
-            with self._store.transaction() as db:
-                self._store.consume(db, batch)
-            return
-        if batch[0].event["EventType"] in CONTROLS:
-            self._control(instance, batch[0])
+        if self._settled_without_replay(instance, batch):
             return
         history = self._store.history(instance.id)
         started = event(EventType.OrchestratorStarted)
@@ -275,6 +272,17 @@ class Engine:
                 self._finish(db, instance, "Completed", state.get("output"))
             else:
                 self._store.put_instance(db, instance)
+
+    def _settled_without_replay(self, instance: Instance, batch: list[InboxRow]) -> bool:
+        """Events for an ended instance are dropped; a suspend or resume needs no replay."""
+        if instance.is_terminal:
+            with self._store.transaction() as db:
+                self._store.consume(db, batch)
+            return True
+        if batch[0].event["EventType"] in CONTROLS:
+            self._control(instance, batch[0])
+            return True
+        return False
 
     def _control(self, instance: Instance, row: InboxRow) -> None:
         """A suspend or resume: recorded in the history as the extension does; a repeated one changes nothing."""
