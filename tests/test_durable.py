@@ -160,7 +160,7 @@ def test_purge_refuses_a_running_instance_as_the_extension_does(host: ProbeHost)
     with host.client("system") as http:
         refused = http.delete("/runtime/webhooks/durabletask/instances/keep-me")
         assert refused.status_code == 412
-        assert "terminal state" in refused.json()["error"]
+        assert "Only orchestrations in a terminal state can be purged" in refused.json()
     approve(host, "keep-me")
     assert finished(host, "keep-me")["runtimeStatus"] == "Completed"
 
@@ -370,7 +370,9 @@ def test_rewind_reruns_only_the_failed_activity(host: ProbeHost) -> None:
     assert done["runtimeStatus"] == "Completed" and done["output"] == ["step before done", "fixed"]
     assert len([s for s in host.records("steps") if s["instance"] == "rw-1"]) == 1
     assert len([s for s in host.records("needs_fix") if s["instance"] == "rw-1"]) == 2
-    assert "only orchestrations" in client_call(host, "rewind", id="rw-1")["error"]  # not Failed any more
+    refused = client_call(host, "rewind", id="rw-1")["error"]  # not Failed any more: the SDK shows the message
+    assert refused == ('This orchestration has status Completed, but only orchestrations in the "Failed" state'
+                       " can be rewound.")
 
 
 def test_restart_runs_the_orchestration_again_with_its_input(host: ProbeHost) -> None:

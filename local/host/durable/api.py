@@ -92,7 +92,8 @@ class DurableApi:
                     except DurableError as error:
                         # The SDK's client reads the extension's field name.
                         message = str(error)
-                        return JSONResponse({"error": message, "ExceptionMessage": message}, error.status)
+                        body = message if error.bare else {"error": message, "ExceptionMessage": message}
+                        return JSONResponse(body, error.status)
                 return guarded(run)
 
             found += [

@@ -46,11 +46,16 @@ OUT_OF_PROC_MARKER = "\n\n$OutOfProcData$:"
 
 
 class DurableError(Exception):
-    """A request the engine refuses; `status` is the HTTP status the API answers with."""
+    """A request the engine refuses; `status` is the HTTP status the API answers with.
 
-    def __init__(self, status: int, message: str) -> None:
+    `bare`: the extension answers with the message alone as a JSON string (the SDK's client then
+    shows it as it is), not with an error object.
+    """
+
+    def __init__(self, status: int, message: str, *, bare: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.bare = bare
 
 
 class Engine:
@@ -120,7 +125,7 @@ class Engine:
         instance = self._require(instance_id)
         if not instance.is_terminal:
             raise DurableError(412, "Only orchestrations in a terminal state can be purged, but the orchestration"
-                                    f" with instance ID {instance_id} has status {instance.status}")
+                                    f" with instance ID {instance_id} has status {instance.status}", bare=True)
         with self._store.transaction() as db:
             self._store.delete_instance(db, instance_id)
         return 1
@@ -152,7 +157,7 @@ class Engine:
         instance = self._require(instance_id)
         if instance.status != "Failed":
             raise DurableError(412, f"This orchestration has status {instance.status}, but only orchestrations"
-                                    ' in the "Failed" state can be rewound.')
+                                    ' in the "Failed" state can be rewound.', bare=True)
         history = self._store.history(instance.id)
         if instance.parent_id or any(RETRY_MARK in e or e["EventType"] == EventType.SubOrchestrationInstanceFailed
                                      for e in history):
