@@ -437,3 +437,12 @@ def test_an_app_with_an_entity_function_is_refused_at_start(tmp_path: Path) -> N
         HostProcess("tests.apps.entity_app:app", tmp_path).start()
     lines = [line for line in refused.value.args[0].splitlines() if "Counter" in line]
     assert lines and "entityTrigger" in lines[0]
+
+
+def test_retries_fanned_out_together_keep_the_sdks_ids_apart(host: ProbeHost) -> None:
+    assert start(host, "retry_fan_out", "retry-fan", None) == 202
+    done = finished(host, "retry-fan", 30)
+    assert done["runtimeStatus"] == "Completed", done["output"]
+    assert done["output"] == {"results": ["child ok", "child ok", "child ok", 10], "after": 42}
+    kinds = Counter(history_kinds(host, "retry-fan"))
+    assert kinds["TaskFailed"] == 3 and kinds["TimerFired"] == 3 and kinds["TaskScheduled"] == 3 + 3 + 1 + 1

@@ -278,3 +278,14 @@ def needs_fix(instance: str) -> str:
     if not (Path(os.environ["PROBE_OUTPUT_DIR"]) / "fixed").exists():
         raise RuntimeError("not fixed yet")
     return "fixed"
+
+
+@app.orchestration_trigger(context_name="context")
+def retry_fan_out(context: df.DurableOrchestrationContext):
+    """Three tasks with retries, each failing once, fanned out beside a plain one; then one more task."""
+    retry = df.RetryOptions(100, 3)
+    flaky = [context.call_activity_with_retry("fails_first_time", retry, f"{context.instance_id}-{n}")
+             for n in range(3)]
+    results = yield context.task_all([*flaky, context.call_activity("double", 5)])
+    after = yield context.call_activity("double", 21)
+    return {"results": results, "after": after}
