@@ -218,7 +218,8 @@ def test_exhausted_retries_raise_then_later_tasks_get_their_own_ids(host: ProbeH
 
 
 def test_backoff_coefficient_and_max_interval_space_the_attempts(host: ProbeHost) -> None:
-    assert start(host, "retry_then_fan_out", "retry-2", {"first_ms": 500, "backoff": 4, "max_ms": 1000}) == 202
+    assert start(host, "retry_then_fan_out", "retry-2", {"first_ms": 500, "backoffCoefficient": 4,
+                                                             "maxRetryIntervalInMilliseconds": 1000}) == 202
     assert finished(host, "retry-2", 30)["runtimeStatus"] == "Completed"
     at = [r["at"] for r in host.records("always_fails") if r["instance"] == "retry-2"]
     first, second = (b - a for a, b in itertools.pairwise(at))
@@ -446,3 +447,11 @@ def test_retries_fanned_out_together_keep_the_sdks_ids_apart(host: ProbeHost) ->
     assert done["output"] == {"results": ["child ok", "child ok", "child ok", 10], "after": 42}
     kinds = Counter(history_kinds(host, "retry-fan"))
     assert kinds["TaskFailed"] == 3 and kinds["TimerFired"] == 3 and kinds["TaskScheduled"] == 3 + 3 + 1 + 1
+
+
+def test_past_the_retry_timeout_no_attempt_runs_and_the_sdk_still_gets_its_timers(host: ProbeHost) -> None:
+    assert start(host, "retry_then_fan_out", "retry-3", {"first_ms": 300, "retryTimeoutInMilliseconds": 1}) == 202
+    done = finished(host, "retry-3", 30)
+    assert done["runtimeStatus"] == "Completed", done["output"]
+    assert "retry timeout of 1 ms exceeded" in done["output"]["outcome"]
+    assert len([r for r in host.records("always_fails") if r["instance"] == "retry-3"]) == 1

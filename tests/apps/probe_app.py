@@ -176,12 +176,12 @@ def timer_or_next(context: df.DurableOrchestrationContext):
     return {"round": round_, "winner": "timer" if winner is timer else "next"}
 
 
-class BackoffRetryOptions(df.RetryOptions):
-    """Retry options with the extension's fields the SDK 1.7.0 does not send."""
+class ExtensionRetryOptions(df.RetryOptions):
+    """Retry options with fields of the extension's that the SDK 1.7.0 does not send."""
 
-    def __init__(self, first_ms: int, attempts: int, backoff: float, max_interval_ms: int) -> None:
+    def __init__(self, first_ms: int, attempts: int, **extra: float) -> None:
         super().__init__(first_ms, attempts)
-        self.extra = {"backoffCoefficient": backoff, "maxRetryIntervalInMilliseconds": max_interval_ms}
+        self.extra = extra
 
     def to_json(self) -> dict:
         return {**super().to_json(), **self.extra}
@@ -191,8 +191,8 @@ class BackoffRetryOptions(df.RetryOptions):
 def retry_then_fan_out(context: df.DurableOrchestrationContext):
     """A task with retries whose attempts all fail, caught; then a fan-out must get fresh ids."""
     options = context.get_input()
-    retry = (BackoffRetryOptions(options["first_ms"], 3, options["backoff"], options["max_ms"])
-             if "backoff" in options else df.RetryOptions(options["first_ms"], 3))
+    first_ms = options.pop("first_ms")
+    retry = ExtensionRetryOptions(first_ms, 3, **options) if options else df.RetryOptions(first_ms, 3)
     try:
         yield context.call_activity_with_retry("always_fails", retry, context.instance_id)
         outcome = "succeeded"
