@@ -19,7 +19,7 @@ EVENTS_PER_EXECUTION = 50  # then continue-as-new, so the history stays short
 
 @bp.orchestration_trigger(context_name="context")
 def conversation_orchestrator(context: df.DurableOrchestrationContext):
-    from shared.calls.tracking import ACTIVITY_EVENT, ENDED_EVENT, apply, ends_conversation
+    from shared.calls.tracking import ACTIVITY_EVENT, ENDED_EVENT, apply, ends_conversation, parse_activity
 
     started = context.get_input()  # {"state": {...}, "deadline": iso}
     state = started["state"]
@@ -32,9 +32,14 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
         activity = context.wait_for_external_event(ACTIVITY_EVENT)
         winner = yield context.task_any([activity, ended, deadline])
         if winner is activity:
-            state = apply(state, activity.result or {})
+            reported = parse_activity(activity.result)
+            if reported is None:  # anyone with the system key can raise events: ignore, never fail
+                if not context.is_replaying:
+                    log.warning("conversation %s ignored a malformed %s event", context.instance_id, ACTIVITY_EVENT)
+                continue
+            state = apply(state, reported)
             context.set_custom_status(state)
-            if not ends_conversation(activity.result or {}):
+            if not ends_conversation(reported):
                 continue
         outcome = "ended" if winner is not deadline else "timed out"
         if not deadline.is_completed:

@@ -95,7 +95,7 @@ def test_bad_input_gets_a_precise_4xx_and_the_host_keeps_serving(probe_host: Pro
         unknown = http.post("/runtime/webhooks/eventgrid", params={"functionName": "nope"}, json=[])
         assert unknown.status_code == 404 and "nope" in unknown.json()["error"]
         bad_start = http.post("/runtime/webhooks/durabletask/orchestrators/fan_out_timer_event", content=b"{oops")
-        assert bad_start.status_code == 400 and "not JSON" in bad_start.json()["error"]
+        assert bad_start.status_code == 400 and "Invalid JSON content" in bad_start.json()["error"]
         unknown_orchestrator = http.post("/runtime/webhooks/durabletask/orchestrators/nothing_here", json={})
         assert unknown_orchestrator.status_code == 400 and "nothing_here" in unknown_orchestrator.json()["error"]
     with probe_host.client() as http:

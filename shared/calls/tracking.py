@@ -5,6 +5,7 @@ Plain functions over a JSON-able state, so the orchestrator stays a thin replaya
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 ACTIVITY_EVENT = "activity"
@@ -15,6 +16,29 @@ RECENT_TOOLS = 20  # custom status stays small (Azure caps it at 16 KB)
 def new_state(session_id: str, entry_agent: str) -> dict[str, Any]:
     return {"session_id": session_id, "status": "active", "agents": [entry_agent], "turns": 0,
             "tool_counts": {}, "recent_tools": [], "refused": 0, "events": 0}
+
+
+def parse_activity(payload: Any) -> dict[str, Any] | None:
+    """The activity an event reports, or None when it is not one.
+
+    The Durable extension hands the orchestrator the JSON text the SDK's client sent, so a text
+    holding a JSON object is read as that object.
+    """
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except json.JSONDecodeError:
+            return None
+    if not isinstance(payload, dict):
+        return None
+    handoffs, tools = payload.get("handoffs", []), payload.get("tools", [])
+    if not isinstance(payload.get("kind", ""), str) or not isinstance(handoffs, list) or not isinstance(tools, list):
+        return None
+    if not all(isinstance(agent, str) for agent in handoffs):
+        return None
+    if not all(isinstance(t, dict) and isinstance(t.get("name"), str) and isinstance(t.get("ok"), bool) for t in tools):
+        return None
+    return payload
 
 
 def apply(state: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import json
 import logging
 import os
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import azure.durable_functions as df
@@ -159,3 +159,142 @@ def log_request(req: func.HttpRequest) -> str:
     logging.info("request %s with headers %s", req.url, dict(req.headers))
     print(f"headers: x-session-token: {req.headers.get('x-session-token')}, url {req.url}")
     return "logged"
+
+
+@app.orchestration_trigger(context_name="context")
+def slow_replay(context: df.DurableOrchestrationContext):
+    """Takes a second over each replay, so a client call can land while an episode is under way."""
+    record("slow_replays", {"instance": context.instance_id})
+    time.sleep(1.0)
+    yield context.call_activity("record_step", {"instance": context.instance_id, "step": "after replay"})
+    return "ran to the end"
+
+
+@app.orchestration_trigger(context_name="context")
+def timer_or_next(context: df.DurableOrchestrationContext):
+    """Round 0 races a short timer against `next`, then continues as new; round 1 races a long one."""
+    round_ = context.get_input()["round"]
+    seconds = 2 if round_ == 0 else 30
+    timer = context.create_timer(context.current_utc_datetime + timedelta(seconds=seconds))
+    nudge = context.wait_for_external_event("next")
+    winner = yield context.task_any([timer, nudge])
+    if round_ == 0 and winner is nudge:
+        timer.cancel()
+        context.continue_as_new({"round": 1})
+        return None
+    return {"round": round_, "winner": "timer" if winner is timer else "next"}
+
+
+class ExtensionRetryOptions(df.RetryOptions):
+    """Retry options with fields of the extension's that the SDK 1.7.0 does not send."""
+
+    def __init__(self, first_ms: int, attempts: int, **extra: float) -> None:
+        super().__init__(first_ms, attempts)
+        self.extra = extra
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), **self.extra}
+
+
+@app.orchestration_trigger(context_name="context")
+def retry_then_fan_out(context: df.DurableOrchestrationContext):
+    """A task with retries whose attempts all fail, caught; then a fan-out must get fresh ids."""
+    options = context.get_input()
+    first_ms = options.pop("first_ms")
+    retry = ExtensionRetryOptions(first_ms, 3, **options) if options else df.RetryOptions(first_ms, 3)
+    try:
+        yield context.call_activity_with_retry("always_fails", retry, context.instance_id)
+        outcome = "succeeded"
+    except Exception as error:
+        outcome = str(error)
+    squares = yield context.task_all([context.call_activity("double", n) for n in range(5)])
+    child = yield context.call_sub_orchestrator_with_retry("flaky_child", df.RetryOptions(200, 3),
+                                                           context.instance_id)
+    return {"outcome": outcome, "doubled": squares, "child": child}
+
+
+@app.orchestration_trigger(context_name="context")
+def flaky_child(context: df.DurableOrchestrationContext):
+    parent = context.get_input()
+    result = yield context.call_activity("fails_first_time", parent)
+    return result
+
+
+@app.activity_trigger(input_name="instance")
+def always_fails(instance: str) -> None:
+    record("always_fails", {"instance": instance, "at": time.time()})
+    raise ConnectionError("the dependency is down")
+
+
+@app.activity_trigger(input_name="instance")
+def fails_first_time(instance: str) -> str:
+    if apply_once(f"flaky-child-{instance}"):
+        raise ConnectionError("first call fails")
+    return "child ok"
+
+
+@app.orchestration_trigger(context_name="context")
+def echo_event(context: df.DurableOrchestrationContext):
+    """Returns its input and the `value` event as the orchestrator received them."""
+    value = yield context.wait_for_external_event("value")
+    given = context.get_input()
+    return {"input": given, "input_type": type(given).__name__, "value": value, "type": type(value).__name__}
+
+
+@app.route(route="client/{op}", methods=["POST"])
+@app.durable_client_input(client_name="client")
+async def client_call(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Runs one call of the SDK's client with the JSON body's arguments; answers its result or its error."""
+    args = req.get_json()
+    calls = {
+        "get_status_by": lambda: client.get_status_by(
+            created_time_from=args.get("from") and datetime.fromisoformat(args["from"]),
+            created_time_to=args.get("to") and datetime.fromisoformat(args["to"]),
+            runtime_status=[df.OrchestrationRuntimeStatus(s) for s in args.get("statuses", [])] or None),
+        "get_status_all": client.get_status_all,
+        "purge_by": lambda: client.purge_instance_history_by(
+            created_time_from=datetime.fromisoformat(args["from"]),
+            runtime_status=[df.OrchestrationRuntimeStatus(s) for s in args.get("statuses", [])] or None),
+        "suspend": lambda: client.suspend(args["id"], "a pause"),
+        "resume": lambda: client.resume(args["id"], "go on"),
+        "rewind": lambda: client.rewind(args["id"], "fixed it"),
+        "restart": lambda: client.restart(args["id"], args.get("new_id", True)),
+        "signal_entity": lambda: client.signal_entity(df.EntityId("Counter", "c1"), "add", 1),
+        "read_entity_state": lambda: client.read_entity_state(df.EntityId("Counter", "c1")),
+    }
+    try:
+        result = await calls[req.route_params["op"]]()
+    except Exception as error:
+        return func.HttpResponse(json.dumps({"error": str(error)}), status_code=500, mimetype="application/json")
+    if isinstance(result, list):
+        result = [s.instance_id for s in result]
+    elif hasattr(result, "instances_deleted"):
+        result = result.instances_deleted
+    return func.HttpResponse(json.dumps({"result": result}), mimetype="application/json")
+
+
+@app.orchestration_trigger(context_name="context")
+def fails_until_fixed(context: df.DurableOrchestrationContext):
+    """Its activity fails until the test creates the `fixed` marker: a case for rewind."""
+    first = yield context.call_activity("record_step", {"instance": context.instance_id, "step": "before"})
+    second = yield context.call_activity("needs_fix", context.instance_id)
+    return [first, second]
+
+
+@app.activity_trigger(input_name="instance")
+def needs_fix(instance: str) -> str:
+    record("needs_fix", {"instance": instance})
+    if not (Path(os.environ["PROBE_OUTPUT_DIR"]) / "fixed").exists():
+        raise RuntimeError("not fixed yet")
+    return "fixed"
+
+
+@app.orchestration_trigger(context_name="context")
+def retry_fan_out(context: df.DurableOrchestrationContext):
+    """Three tasks with retries, each failing once, fanned out beside a plain one; then one more task."""
+    retry = df.RetryOptions(100, 3)
+    flaky = [context.call_activity_with_retry("fails_first_time", retry, f"{context.instance_id}-{n}")
+             for n in range(3)]
+    results = yield context.task_all([*flaky, context.call_activity("double", 5)])
+    after = yield context.call_activity("double", 21)
+    return {"results": results, "after": after}

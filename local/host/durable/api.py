@@ -8,18 +8,27 @@ as the extension's RPC endpoint is private to the host); people and status links
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from local.host.durable.engine import DurableError, Engine
+from local.host.durable.history import iso, parse_iso, utc_now
+from local.host.durable.store import RUNTIME_STATUSES, InstanceFilter
 from local.host.web import HostHttpError, read_body
 
+log = logging.getLogger("host.durable")
 PUBLIC = "/runtime/webhooks/durabletask"
-STATUS_CODES = {"Completed": 200, "Pending": 202, "Running": 202, "Failed": 400, "Terminated": 400}
+CONTINUATION = "x-ms-continuation-token"
+PAGE_SIZE = 100  # the extension's default page
+# As the extension answers: 202 while it runs, 200 once it ended (Failed too, unless asked for 500).
+STATUS_CODES = {"Pending": 202, "Running": 202, "Suspended": 202}
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -83,70 +92,147 @@ class DurableApi:
                     except DurableError as error:
                         # The SDK's client reads the extension's field name.
                         message = str(error)
-                        return JSONResponse({"error": message, "ExceptionMessage": message}, error.status)
+                        body = message if error.bare else {"error": message, "ExceptionMessage": message}
+                        return JSONResponse(body, error.status)
                 return guarded(run)
 
             found += [
                 Route(prefix + "/orchestrators/{name}", bind(self._start), methods=["POST"]),
                 Route(prefix + "/orchestrators/{name}/{instance_id}", bind(self._start), methods=["POST"]),
                 Route(prefix + "/instances", bind(self._list), methods=["GET"]),
+                Route(prefix + "/instances/", bind(self._list), methods=["GET"]),  # the SDK's spelling
+                Route(prefix + "/instances", bind(self._purge_by), methods=["DELETE"]),
+                Route(prefix + "/instances/", bind(self._purge_by), methods=["DELETE"]),
                 Route(prefix + "/instances/{instance_id}", bind(self._status), methods=["GET"]),
                 Route(prefix + "/instances/{instance_id}", bind(self._purge), methods=["DELETE"]),
                 Route(prefix + "/instances/{instance_id}/raiseEvent/{event}", bind(self._raise), methods=["POST"]),
-                Route(prefix + "/instances/{instance_id}/terminate", bind(self._terminate), methods=["POST"]),
+                Route(prefix + "/instances/{instance_id}/{operation}", bind(self._operate), methods=["POST"]),
+                Route(prefix + "/entities/{rest:path}", bind(self._entities), methods=["GET", "POST", "DELETE"]),
             ]
         return found
 
-    async def _json_body(self, request: Request) -> str | None:
-        """The payload as one JSON text. The SDK double-encodes (a JSON string holding JSON)."""
+    async def _body_json(self, request: Request) -> tuple[str, object] | None:
+        """The body's text and the value it holds, as the extension reads it: parsed once, never unwrapped.
+
+        (The SDK's client double-encodes, so what it sends arrives as a JSON string holding JSON.)
+        """
         body = await read_body(request, self._max_body)
         if not body.strip():
             return None
         try:
-            value = json.loads(body)
+            text = body.decode()
+            return text, json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise HostHttpError(400, f"the body is not JSON: {error}") from error
-        if isinstance(value, str):
-            try:
-                json.loads(value)
-                return value
-            except json.JSONDecodeError:
-                pass
-        return json.dumps(value)
+            raise HostHttpError(400, f"Invalid JSON content: {error}") from error
 
     async def _start(self, request: Request) -> Response:
+        body = await self._body_json(request)
+        # The extension keeps the body's text as the orchestration's input.
         instance_id = self._engine.start_new(
-            request.path_params["name"], request.path_params.get("instance_id"), await self._json_body(request)
+            request.path_params["name"], request.path_params.get("instance_id"), body[0] if body else None
         )
+        return self._check_status(request, instance_id)
+
+    def _check_status(self, request: Request, instance_id: str) -> Response:
+        """The extension's 202 check-status answer: the instance's links, each carrying the system key."""
         origin = f"{request.url.scheme}://{request.url.netloc}"
         query = f"taskHub={self._hub}&connection=Storage&code={self._system_key}"
-        urls = self._management_urls(f"{origin}{PUBLIC}/instances/{instance_id}", query)
+        urls = self._management_urls(f"{origin}{PUBLIC}/instances/{quote(instance_id, safe='')}", query)
         return JSONResponse({"id": instance_id, **urls}, status_code=202,
-                            headers={"Location": urls["statusQueryGetUri"]})
+                            headers={"Location": urls["statusQueryGetUri"], "Retry-After": "10"})
 
     async def _status(self, request: Request) -> Response:
         show_history = request.query_params.get("showHistory", "").lower() == "true"
         body = self._engine.status(request.path_params["instance_id"], show_history)
         if "historyEvents" in body and request.url.path.startswith("/runtime/rpc/"):
             body["history"] = body.pop("historyEvents")  # the SDK's name for it
-        return JSONResponse(body, status_code=STATUS_CODES.get(body["runtimeStatus"], 200))
+        code = STATUS_CODES.get(body["runtimeStatus"], 200)
+        if body["runtimeStatus"] == "Failed" and _flag(request, "returnInternalServerErrorOnFailure"):
+            code = 500
+        return JSONResponse(body, status_code=code)
 
     async def _list(self, request: Request) -> Response:
-        wanted = request.query_params.get("runtimeStatus")
-        top = request.query_params.get("top", "100")
-        if not top.isdigit():
-            raise HostHttpError(400, f"top={top!r} is not a number")
-        statuses = set(wanted.split(",")) if wanted else None
-        return JSONResponse(self._engine.query(statuses, int(top)))
+        top = request.query_params.get("top", str(PAGE_SIZE))
+        if not top.isdigit() or int(top) == 0:
+            raise HostHttpError(400, f"top={top!r} is not a positive number")
+        page, token = self._engine.query(
+            _filter(request), int(top), request.headers.get(CONTINUATION, "") or None
+        )
+        headers = {CONTINUATION: token} if token else {}
+        return JSONResponse(page, headers=headers)
+
+    async def _purge_by(self, request: Request) -> Response:
+        wanted = _filter(request)
+        if wanted.created_from is None:
+            raise HostHttpError(400, "Please provide value for 'createdTimeFrom' parameter.")
+        deleted = self._engine.purge_by(replace(wanted, created_to=wanted.created_to or iso(utc_now())))
+        if deleted == 0:
+            raise HostHttpError(404, "no finished instance matches the filter")
+        return JSONResponse({"instancesDeleted": deleted})
 
     async def _raise(self, request: Request) -> Response:
-        self._engine.raise_event(request.path_params["instance_id"], request.path_params["event"],
-                                 await self._json_body(request))
+        instance_id, name = request.path_params["instance_id"], request.path_params["event"]
+        self._engine.require_running(instance_id)
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            raise HostHttpError(400, "Only application/json request content is supported")
+        body = await self._body_json(request)
+        if body is None:
+            raise HostHttpError(400, "Invalid JSON content: the body is empty")
+        # The extension stores the value it parsed, serialized again: a JSON string stays a string.
+        self._engine.raise_event(instance_id, name, json.dumps(body[1], separators=(",", ":")))
         return Response(status_code=202)
 
-    async def _terminate(self, request: Request) -> Response:
-        self._engine.terminate(request.path_params["instance_id"], request.query_params.get("reason", ""))
+    async def _operate(self, request: Request) -> Response:
+        instance_id, operation = request.path_params["instance_id"], request.path_params["operation"]
+        reason = request.query_params.get("reason", "")
+        match operation.lower():
+            case "terminate":
+                self._engine.terminate(instance_id, reason)
+            case "suspend":
+                self._engine.suspend(instance_id, reason)
+            case "resume":
+                self._engine.resume(instance_id, reason)
+            case "rewind":
+                self._engine.rewind(instance_id, reason)
+            case "restart":
+                new_id = request.query_params.get("restartWithNewInstanceId", "true").lower() != "false"
+                restarted = self._engine.restart(instance_id, new_id)
+                return self._check_status(request, restarted)
+            case _:
+                raise HostHttpError(404, f"no instance operation {operation!r}: terminate, suspend, resume,"
+                                         " rewind, restart or raiseEvent/<name>")
         return Response(status_code=202)
+
+    async def _entities(self, request: Request) -> Response:
+        message = (f"Durable entities are not supported by the local host ({request.method} entities/"
+                   f"{request.path_params['rest']}): signal_entity, read_entity_state and entity functions are refused")
+        log.warning("%s", message)
+        raise DurableError(501, message)
 
     async def _purge(self, request: Request) -> Response:
         return JSONResponse({"instancesDeleted": self._engine.purge(request.path_params["instance_id"])})
+
+
+def _filter(request: Request) -> InstanceFilter:
+    """The query's instance filter; a date or status that cannot be read is refused, not ignored."""
+    params = request.query_params
+
+    def moment(name: str) -> str | None:
+        text = params.get(name)
+        if not text:
+            return None
+        try:
+            return iso(parse_iso(text))
+        except ValueError as error:
+            raise HostHttpError(400, f"{name}={text!r} is not an ISO 8601 date and time") from error
+
+    statuses = {s.strip() for s in params.get("runtimeStatus", "").split(",") if s.strip()}
+    unknown = statuses - RUNTIME_STATUSES
+    if unknown:
+        raise HostHttpError(400, f"runtimeStatus {sorted(unknown)} unknown: use {sorted(RUNTIME_STATUSES)}")
+    return InstanceFilter(created_from=moment("createdTimeFrom"), created_to=moment("createdTimeTo"),
+                          statuses=frozenset(statuses), prefix=params.get("instanceIdPrefix", ""))
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() == "true"

@@ -26,6 +26,10 @@ class EventType(IntEnum):
     EventSent = 14
     EventRaised = 15
     ContinueAsNew = 16
+    GenericEvent = 17
+    HistoryState = 18
+    ExecutionSuspended = 19
+    ExecutionResumed = 20
 
 
 class ActionType(IntEnum):
@@ -51,6 +55,19 @@ SCHEDULING_EVENTS = {
     EventType.EventSent,
 }
 
+# What completes a waiting task (keyed by TaskScheduledId, or TimerId for a timer).
+COMPLETIONS = {
+    EventType.TaskCompleted,
+    EventType.TaskFailed,
+    EventType.SubOrchestrationInstanceCompleted,
+    EventType.SubOrchestrationInstanceFailed,
+    EventType.TimerFired,
+}
+
+# Marks the scheduling events of a retry's timers and later attempts: they took a sequence id,
+# but answer no action of their own (the SDK returns one action per task with retries).
+RETRY_MARK = "RetryOf"
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -74,6 +91,11 @@ def scheduled_count(history: Iterable[dict[str, Any]]) -> int:
     return sum(1 for e in history if e["EventType"] in SCHEDULING_EVENTS)
 
 
+def action_count(history: Iterable[dict[str, Any]]) -> int:
+    """How many of the orchestrator's actions the history has carried out."""
+    return sum(1 for e in history if e["EventType"] in SCHEDULING_EVENTS and RETRY_MARK not in e)
+
+
 def flatten(actions: Iterable[Any]) -> Iterator[dict[str, Any]]:
     """Leaf actions in scheduling order (V1 nests lists per yield, V2+ nests compound actions)."""
     for action in actions:
@@ -92,6 +114,6 @@ def numbered_actions(actions: Iterable[Any]) -> list[dict[str, Any]]:
 
 def readable(history_event: dict[str, Any]) -> dict[str, Any]:
     """A history event as the status API shows it."""
-    shown = {k: v for k, v in history_event.items() if k not in ("IsPlayed",)}
+    shown = {k: v for k, v in history_event.items() if k not in ("IsPlayed", RETRY_MARK)}
     shown["EventType"] = EventType(history_event["EventType"]).name
     return shown

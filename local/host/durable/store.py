@@ -13,11 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from local.host.durable.history import iso, utc_now
+from local.host.durable.history import EventType, iso, utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS instances (
@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS work (
     id INTEGER PRIMARY KEY AUTOINCREMENT, instance_id TEXT NOT NULL, execution TEXT NOT NULL,
     task_id INTEGER NOT NULL, name TEXT NOT NULL, input TEXT
 );
+CREATE TABLE IF NOT EXISTS retries (
+    instance_id TEXT NOT NULL, execution TEXT NOT NULL, waiting_on INTEGER NOT NULL, on_timer INTEGER NOT NULL,
+    first_id INTEGER NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL, child_id TEXT, input TEXT,
+    options TEXT NOT NULL, attempt INTEGER NOT NULL, first_at TEXT NOT NULL,
+    PRIMARY KEY (instance_id, execution, waiting_on)
+);
 CREATE TABLE IF NOT EXISTS blob_receipts (
     function TEXT NOT NULL, blob TEXT NOT NULL, etag TEXT NOT NULL,
     PRIMARY KEY (function, blob, etag)
@@ -45,6 +51,30 @@ CREATE TABLE IF NOT EXISTS blob_receipts (
 """
 
 TERMINAL = {"Completed", "Failed", "Terminated"}
+RUNTIME_STATUSES = {"Pending", "Running", "Suspended", *TERMINAL}
+
+
+@dataclass(frozen=True)
+class InstanceFilter:
+    """What an instance query or a purge selects (ISO times compare as text: one fixed format)."""
+
+    created_from: str | None = None
+    created_to: str | None = None
+    statuses: frozenset[str] = frozenset()
+    prefix: str = ""
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, values = ["id >= ? AND id < ?"], [self.prefix, self.prefix + "\U0010ffff"]
+        if self.created_from:
+            clauses.append("created >= ?")
+            values.append(self.created_from)
+        if self.created_to:
+            clauses.append("created <= ?")
+            values.append(self.created_to)
+        if self.statuses:
+            clauses.append(f"status IN ({', '.join('?' * len(self.statuses))})")
+            values += sorted(self.statuses)
+        return " AND ".join(clauses), values
 
 
 @dataclass(frozen=True)
@@ -75,6 +105,28 @@ class Work:
     task_id: int
     name: str
     input: str | None
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A task scheduled with retry options, between attempts.
+
+    `waiting_on` is the sequence id of what it waits for now: the current attempt, or (`on_timer`)
+    the timer before the next one. `first_id` is the id of its first attempt.
+    """
+
+    instance_id: str
+    execution: str
+    waiting_on: int
+    on_timer: bool
+    first_id: int
+    kind: int
+    name: str
+    child_id: str | None
+    input: str | None
+    options: str
+    attempt: int
+    first_at: str
 
 
 @dataclass(frozen=True)
@@ -112,10 +164,15 @@ class DurableStore:
         row = self._db.execute("SELECT * FROM instances WHERE id = ?", (instance_id,)).fetchone()
         return Instance(**dict(row)) if row else None
 
-    def instances(self, statuses: set[str] | None, limit: int) -> list[Instance]:
-        rows = self._db.execute("SELECT * FROM instances ORDER BY created DESC").fetchall()
-        found = [Instance(**dict(r)) for r in rows if not statuses or r["status"] in statuses]
-        return found[:limit]
+    def instances(self, wanted: InstanceFilter, limit: int, after: tuple[str, str] | None = None) -> list[Instance]:
+        """Up to `limit` matching instances in (created, id) order, from just past `after`."""
+        where, values = wanted.where()
+        if after is not None:
+            where += " AND (created, id) > (?, ?)"
+            values += list(after)
+        rows = self._db.execute(f"SELECT * FROM instances WHERE {where} ORDER BY created, id LIMIT ?",
+                                [*values, limit])
+        return [Instance(**dict(r)) for r in rows]
 
     def history(self, instance_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute(
@@ -146,6 +203,11 @@ class DurableStore:
     def all_work(self) -> list[Work]:
         return [Work(**dict(r)) for r in self._db.execute("SELECT * FROM work ORDER BY id")]
 
+    def retries(self, instance: Instance) -> dict[int, Retry]:
+        rows = self._db.execute("SELECT * FROM retries WHERE instance_id = ? AND execution = ?",
+                                (instance.id, instance.execution))
+        return {r["waiting_on"]: Retry(**{**dict(r), "on_timer": bool(r["on_timer"])}) for r in rows}
+
     def has_receipt(self, function: str, blob: str, etag: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM blob_receipts WHERE function = ? AND blob = ? AND etag = ?",
@@ -165,16 +227,39 @@ class DurableStore:
         )
 
     @staticmethod
+    def current_status(db: sqlite3.Connection, instance: Instance) -> str | None:
+        """The status of `instance` if it is still the live, unfinished execution (read inside the
+        writing transaction), else None."""
+        row = db.execute("SELECT execution, status FROM instances WHERE id = ?", (instance.id,)).fetchone()
+        if row is None or row["execution"] != instance.execution or row["status"] in TERMINAL:
+            return None
+        return str(row["status"])
+
+    @staticmethod
+    def carry_external_events(db: sqlite3.Connection, instance: Instance, execution: str) -> None:
+        """On continue-as-new: raised events not yet consumed go to the new execution; the rest goes."""
+        old = (instance.id, instance.execution)
+        db.execute("UPDATE inbox SET execution = ? WHERE instance_id = ? AND execution = ?"
+                   " AND json_extract(event, '$.EventType') = ?", (execution, *old, EventType.EventRaised))
+        db.execute("DELETE FROM inbox WHERE instance_id = ? AND execution = ?", old)
+
+    @staticmethod
     def clear_execution(db: sqlite3.Connection, instance_id: str) -> None:
         """Forgets an execution's history and pending work (a restart or continue-as-new)."""
         db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
         db.execute("DELETE FROM work WHERE instance_id = ?", (instance_id,))
+        db.execute("DELETE FROM retries WHERE instance_id = ?", (instance_id,))
 
     @staticmethod
     def delete_instance(db: sqlite3.Connection, instance_id: str) -> None:
         DurableStore.clear_execution(db, instance_id)
         db.execute("DELETE FROM inbox WHERE instance_id = ?", (instance_id,))
         db.execute("DELETE FROM instances WHERE id = ?", (instance_id,))
+
+    @staticmethod
+    def rewrite_history(db: sqlite3.Connection, instance_id: str, events: list[dict[str, Any]]) -> None:
+        db.execute("DELETE FROM history WHERE instance_id = ?", (instance_id,))
+        DurableStore.append_history(db, instance_id, 0, events)
 
     @staticmethod
     def append_history(db: sqlite3.Connection, instance_id: str, start: int, events: list[dict[str, Any]]) -> None:
@@ -207,6 +292,18 @@ class DurableStore:
     def finish_work(db: sqlite3.Connection, work_id: int) -> bool:
         """False when the work was already gone (its instance was terminated or restarted)."""
         return db.execute("DELETE FROM work WHERE id = ?", (work_id,)).rowcount == 1
+
+    @staticmethod
+    def put_retry(db: sqlite3.Connection, retry: Retry, replacing: int | None = None) -> None:
+        if replacing is not None:
+            DurableStore.drop_retry(db, replace(retry, waiting_on=replacing))
+        db.execute("INSERT INTO retries VALUES (:instance_id, :execution, :waiting_on, :on_timer, :first_id, :kind,"
+                   " :name, :child_id, :input, :options, :attempt, :first_at)", retry.__dict__)
+
+    @staticmethod
+    def drop_retry(db: sqlite3.Connection, retry: Retry) -> None:
+        db.execute("DELETE FROM retries WHERE instance_id = ? AND execution = ? AND waiting_on = ?",
+                   (retry.instance_id, retry.execution, retry.waiting_on))
 
     @staticmethod
     def add_receipt(db: sqlite3.Connection, function: str, blob: str, etag: str) -> None:
