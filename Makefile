@@ -62,3 +62,4 @@ bench: setup
 	$(PY) bench/retrieval.py
 	$(PY) bench/ingest.py
 	$(PY) bench/privacy.py
+	$(PY) bench/turn_text.py

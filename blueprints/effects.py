@@ -16,11 +16,13 @@ import azure.durable_functions as df
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 WAIT_SECONDS = 20.0  # what a caller may wait for an order or an email before hearing "still working on it"
+# An activity that raised (storage briefly away, a worker lost) runs again; its writes are idempotent.
+RETRY = df.RetryOptions(first_retry_interval_in_milliseconds=500, max_number_of_attempts=4)
 
 
 @bp.orchestration_trigger(context_name="context")
 def side_effect_orchestrator(context: df.DurableOrchestrationContext):
-    return (yield context.call_activity("perform_side_effect", context.get_input()))
+    return (yield context.call_activity_with_retry("perform_side_effect", RETRY, context.get_input()))
 
 
 @bp.activity_trigger(input_name="work")

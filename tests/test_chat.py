@@ -187,3 +187,19 @@ def test_concurrent_turns_of_one_session_are_all_kept(chat_host: HostProcess, st
     assert statuses == [200] * 10
     stored = stored_item(chat_host, stack, f"chat-{talk.session_id}")
     assert stored["turns"] == 10 and len(stored["history"]) == 20
+
+
+def test_a_conversation_continues_in_a_fresh_process_with_its_agent_and_pending_read_back(
+        chat_host: HostProcess) -> None:
+    with chat_host.client("master") as http:
+        me = http.get("/api/admin/customers/cust-00005").json()
+        product = max(http.get("/api/admin/products").json()["items"], key=lambda p: p["stock"])
+    talk = Conversation(chat_host, me["id"])
+    talk.say("I'd like to order something")
+    talk.verify(me)
+    asked = talk.say(f"I want to take a new order with 1 unit of {product['name']}.")
+    assert asked["agent"] == "customer_data" and "Shall I go ahead?" in asked["reply"]
+    chat_host.kill()  # nothing of the conversation is left in memory
+    chat_host.start()
+    placed = talk.say("Yes")
+    assert placed["agent"] == "customer_data" and placed["tool_calls"][-1]["result"]["status"] == "ordered"
