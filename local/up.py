@@ -27,6 +27,7 @@ HOST_MARKER = "local.host"
 class Running:
     base_url: str
     function_key: str
+    master_key: str  # the admin routes' key
     started_stack: bool
     started_host: bool
 
@@ -57,7 +58,8 @@ def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeo
         process = processes.start(command, host_dir / "host.log", cwd=root, env=env)
         state = _wait_ready(host_dir, process, timeout_seconds)
     settings = json.loads((root / "local.settings.json").read_text())
-    return Running(state["base_url"], settings["Host"]["FunctionKey"], started_stack, started_host)
+    keys = settings["Host"]
+    return Running(state["base_url"], keys["FunctionKey"], keys["MasterKey"], started_stack, started_host)
 
 
 def _wait_ready(host_dir: Path, process: subprocess.Popen[bytes], timeout_seconds: float) -> dict:

@@ -95,7 +95,7 @@ def llm_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iter
         host = product_host(workdir, stack.as_settings(), LLM_BASE_URL=base_url, LLM_MODEL="scripted")
         host.start()
         assert generate_company(host, COMPANY)["result"]["status"] == "complete"
-        with host.client() as http:
+        with host.admin() as http:
             policy = next(p for p in build(workdir / "corpus") if p.name == "Returns Policy.pdf")
             http.post("/api/admin/documents", files={"file": (policy.name, policy.read_bytes())})
             wait_for(lambda: http.get(f"/api/admin/documents/{policy.name}").json().get("state") == "indexed", 30)
@@ -114,17 +114,17 @@ def test_the_sample_questions_with_the_llm_brain(llm_host: tuple[HostProcess, Sc
     assert talk.say("I want to check if you have the up-to-date information about me.")["handoffs"] == [
         "customer_data"]
     talk.say("Please change my address to 12 Harbour Street, 8001 Zurich, Switzerland.")
-    with host.client() as http:
+    with host.admin() as http:
         assert http.get("/api/admin/customers/cust-00002").json()["address"] != MOVE  # asked, not yet done
     talk.say("Yes, please.")
-    with host.client() as http:
+    with host.admin() as http:
         assert http.get("/api/admin/customers/cust-00002").json()["address"] == MOVE
     assert product["name"] in talk.say("What products are currently available from your product catalog?")["reply"]
     talk.say(f"I want to take a new order with 2 units of {product['name']}.")
     placed = talk.say("Yes, go ahead")["tool_calls"][-1]["result"]["order"]
     assert (placed["product_id"], placed["quantity"]) == (product["id"], 2)
     assert talk.say("Send an email to ada.lovelace@example.com to confirm my order.")["tool_calls"][-1]["ok"]
-    with host.client() as http:
+    with host.admin() as http:
         assert placed["id"] in http.get("/api/admin/outbox").json()["items"][0]["body"]
     policy = talk.say("Looking at the internal knowledge base, could you tell me how many days I have to return it?")
     assert policy["agent"] == "knowledge_base" and "Returns Policy.pdf, page 1" in policy["citations"]
@@ -142,7 +142,7 @@ def test_the_sample_questions_with_the_llm_brain(llm_host: tuple[HostProcess, Sc
 def test_the_llm_cannot_act_for_another_customer_nor_write_with_mistyped_arguments(
         llm_host: tuple[HostProcess, ScriptedLlm]) -> None:
     host, _ = llm_host
-    with host.client() as http:
+    with host.admin() as http:
         other = http.get("/api/admin/customers/cust-00005").json()
         mine = http.get("/api/admin/customers/cust-00004").json()
     talk = Conversation(host, "cust-00004")
@@ -151,6 +151,6 @@ def test_the_llm_cannot_act_for_another_customer_nor_write_with_mistyped_argumen
     assert not refused["ok"] and "verified caller" in refused["error"]
     typo = talk.say("Move me to 1 Typo Lane")["tool_calls"][-1]
     assert not typo["ok"] and "stret" in typo["error"]
-    with host.client() as http:
+    with host.admin() as http:
         assert http.get("/api/admin/customers/cust-00005").json()["address"] == other["address"]
         assert http.get("/api/admin/customers/cust-00004").json()["address"] == mine["address"]

@@ -47,12 +47,12 @@ class Caller:
 
 
 def customer(host: HostProcess, customer_id: str) -> dict:
-    with host.client() as http:
+    with host.admin() as http:
         return http.get(f"/api/admin/customers/{customer_id}").json()
 
 
 def first_customers(host: HostProcess, count: int) -> list[dict]:
-    with host.client() as http:
+    with host.admin() as http:
         return http.get("/api/admin/customers", params={"limit": count}).json()["items"]
 
 
@@ -139,7 +139,7 @@ def test_email_goes_to_the_outbox(tools_host: HostProcess, stack: Endpoints) -> 
 
 def test_knowledge_and_web_search(tools_host: HostProcess) -> None:
     caller = Caller(tools_host, customer_id=first_customers(tools_host, 1)[0]["id"])
-    with tools_host.client() as http:
+    with tools_host.admin() as http:
         http.post("/api/admin/documents", files={"file": ("FAQ.md", b"# FAQ\n\nWe match lower prices from major "
                                                           b"retailers within 14 days of purchase.", "text/markdown")})
     grounded = wait_for(lambda: (r := caller.call("search_knowledge_base", query="Do you match prices?")[1])
