@@ -11,7 +11,7 @@ import functools
 import json
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import azure.functions as func
 
@@ -19,8 +19,7 @@ if TYPE_CHECKING:  # pydantic loads on the first request, not at cold start
     from pydantic import BaseModel
 
 Model = TypeVar("Model", bound="BaseModel")
-Params = ParamSpec("Params")
-Handler = Callable[Params, Awaitable[func.HttpResponse]]
+Handler = Callable[..., Awaitable[func.HttpResponse]]
 
 KIB = 1024
 # Per-route body limits; the host's own (100 MB in Azure) is far above any of them.

@@ -96,6 +96,20 @@ def test_the_key_may_come_as_the_code_query_parameter(host: HostProcess, path: s
     assert answer.status_code == 200, answer.text
 
 
+@pytest.mark.parametrize(("path", "params", "field"), [
+    ("/api/admin/customers", {"limit": "7" * 5000}, "limit"),
+    ("/api/admin/search", {"q": "x", "top": "9" * 5000}, "top"),
+    ("/api/admin/search", {"q": "\x00" * 600}, "q")])
+def test_query_values_out_of_any_range_are_refused(admin: httpx.Client, path: str, params: dict, field: str) -> None:
+    refused(admin.get(path, params=params), 400, field)
+
+
+@pytest.mark.parametrize(("field", "value"), [("seed", "NaN"), ("seed", "Infinity"), ("customers", "1e400")])
+def test_json_numbers_that_are_not_numbers_are_refused(admin: httpx.Client, field: str, value: str) -> None:
+    body = json.dumps({**SMALL, field: 0}).replace(f'"{field}": 0', f'"{field}": {value}')
+    refused(admin.post("/api/admin/synthetic", content=body.encode()), 400, field)
+
+
 def test_an_unknown_query_parameter_is_still_refused(admin: httpx.Client) -> None:
     refused(admin.get("/api/admin/customers", params={"colour": "green"}), 400, "colour")
 
@@ -166,3 +180,26 @@ def test_a_malformed_session_id_is_refused(host: HostProcess, session_id: str) -
         answer = http.post("/api/sessions/end", headers={"x-session-id": session_id, "x-session-token": "t"})
     assert answer.status_code == 401, answer.text
 
+
+
+@pytest.mark.parametrize("where", ["header", "query"])
+def test_a_key_that_is_not_ascii_is_refused_with_401(host: HostProcess, where: str) -> None:
+    with host.client(key=None) as http:
+        if where == "header":
+            answer = http.get("/api/admin/dashboard", headers={"x-functions-key": "clé".encode("latin-1")})
+        else:
+            answer = http.get("/api/admin/dashboard", params={"code": "clé"})
+    refused(answer, 401, "key")
+
+
+@pytest.mark.parametrize(("content_type", "body"), [
+    ("multipart/form-data", b"--x\r\n"),
+    ("multipart/form-data; boundary=x", b"garbage"),
+    ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--x--\r\n'),
+    ("multipart/form-data; boundary=x",
+     b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nabc'),
+])
+def test_malformed_uploads_are_refused(admin: httpx.Client, content_type: str, body: bytes) -> None:
+    answer = admin.post("/api/admin/documents", content=body, headers={"content-type": content_type})
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]
