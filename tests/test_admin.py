@@ -160,3 +160,19 @@ def test_every_http_route_and_method_is_in_the_openapi_document() -> None:
     paths = document()["paths"]
     missing = {path: methods - set(paths.get(path, {})) for path, methods in http_routes().items()}
     assert not {path: methods for path, methods in missing.items() if methods}
+
+
+
+def test_the_openapi_document_declares_the_keys_and_the_company_totals() -> None:
+    from blueprints.openapi import document
+
+    spec = document()
+    session = [{"serviceKey": [], "sessionId": [], "sessionToken": []}]
+    assert spec["paths"]["/api/chat"]["post"]["security"] == session
+    assert spec["paths"]["/api/tools/{name}"]["post"]["security"] == session
+    assert spec["paths"]["/api/sessions"]["post"]["security"] == [{"serviceKey": []}]
+    assert spec["paths"]["/api/health"]["get"]["security"] == []
+    assert {"401", "413"} <= set(spec["paths"]["/api/chat"]["post"]["responses"])
+    schemes = spec["components"]["securitySchemes"]
+    assert (schemes["masterKeyQuery"]["in"], schemes["masterKeyQuery"]["name"]) == ("query", "code")
+    assert "totals" in spec["components"]["schemas"]["CompanyView"]["required"]
