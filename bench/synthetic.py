@@ -27,7 +27,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-synthetic-") as state:
         running = up(ROOT, state_dir=Path(state), port=0)
         try:
-            with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.function_key},
+            with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.master_key},
                               timeout=30) as http:
                 began = time.perf_counter()
                 started = http.post("/api/admin/synthetic", json=DEMO_COMPANY)

@@ -45,7 +45,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-tools-") as state:
         running = up(ROOT, state_dir=Path(state), port=0)
         try:
-            with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.function_key},
+            with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.master_key},
                               timeout=30) as http:
                 started = http.post("/api/admin/synthetic", json=COMPANY)
                 follow(http, started.json()["statusUri"], lambda p: "", 60)

@@ -8,67 +8,77 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from blueprints.deps import app_data
-from blueprints.http import BadRequestError, bad_request, error_response, json_response, orchestration_view
+from blueprints.http import JSON_BYTES, error_response, json_response, query, refusing, route_id
 
 bp = df.Blueprint()
+ADMIN = func.AuthLevel.ADMIN  # the master key: these routes read and delete every customer's data
 
 
-@bp.route(route="admin/synthetic", methods=["POST"])
+@bp.route(route="admin/synthetic", methods=["POST"], auth_level=ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing(JSON_BYTES)
 async def start_synthetic(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     from blueprints.http import parse_body
     from shared.synthetic.run import orchestration_input
     from shared.synthetic.spec import CompanySpec
 
-    try:
-        spec = parse_body(req, CompanySpec)
-    except BadRequestError as error:
-        return bad_request(error)
+    spec = parse_body(req, CompanySpec)
     existing = await (await app_data()).companies.current()
     if existing is not None:
         return error_response(409, f"company {existing.name!r} exists ({existing.status.value}): "
                                    "DELETE /api/admin/company first")
+    from blueprints.api_models import RunStarted, dump
+
     run_id = f"synthetic-{uuid.uuid4().hex}"
     await client.start_new("synthetic_orchestrator", run_id, orchestration_input(spec, run_id))
-    return json_response({"id": run_id, "statusUri": f"/api/admin/synthetic/{run_id}"}, 202)
+    return json_response(dump(RunStarted(id=run_id, statusUri=f"/api/admin/synthetic/{run_id}")), 202)
 
 
-@bp.route(route="admin/synthetic/{run_id}", methods=["GET"])
+@bp.route(route="admin/synthetic/{run_id}", methods=["GET"], auth_level=ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing()
 async def synthetic_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    status = await client.get_status(req.route_params["run_id"])
+    from blueprints.api_models import OrchestrationView, dump
+
+    status = await client.get_status(route_id(req, "run_id"))
     if not status or status.name != "synthetic_orchestrator":
         return error_response(404, "no synthetic run with this id")
-    return json_response(orchestration_view(status))
+    return json_response(dump(OrchestrationView.of(status)))
 
 
-@bp.route(route="admin/synthetic/{run_id}/cancel", methods=["POST"])
+@bp.route(route="admin/synthetic/{run_id}/cancel", methods=["POST"], auth_level=ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing()
 async def cancel_synthetic(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from blueprints.api_models import Cancelling, dump
     from blueprints.synthetic import CANCEL_EVENT
 
-    run_id = req.route_params["run_id"]
+    run_id = route_id(req, "run_id")
     status = await client.get_status(run_id)
     if not status or status.name != "synthetic_orchestrator":
         return error_response(404, "no synthetic run with this id")
     if status.runtime_status not in (df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending):
         return error_response(409, f"the run is {status.runtime_status.value}: nothing to cancel")
     await client.raise_event(run_id, CANCEL_EVENT, None)
-    return json_response({"id": run_id, "cancelling": True}, 202)
+    return json_response(dump(Cancelling(id=run_id, cancelling=True)), 202)
 
 
-@bp.route(route="admin/company", methods=["GET"])
+@bp.route(route="admin/company", methods=["GET"], auth_level=ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing()
 async def get_company(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from blueprints.api_models import CompanyView, dump
+
     record = await (await app_data()).companies.current()
     if record is None:
         return error_response(404, "no company yet: POST /api/admin/synthetic creates one")
     run = await client.get_status(record.run_id)
     runtime = run.runtime_status.value if run and run.runtime_status else None
-    return json_response(record.as_seen(runtime))
+    return json_response(dump(CompanyView.model_validate(record.as_seen(runtime))))
 
 
-@bp.route(route="admin/company", methods=["DELETE"])
+@bp.route(route="admin/company", methods=["DELETE"], auth_level=ADMIN)
+@refusing()
 async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
     from shared.data.company import RunStatus
     from shared.data.cosmos import cosmos_store
@@ -81,71 +91,80 @@ async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(status_code=204)
 
 
-@bp.route(route="admin/customers", methods=["GET"])
+@bp.route(route="admin/customers", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def list_customers(req: func.HttpRequest) -> func.HttpResponse:
-    from blueprints.http import parse_model
+    from blueprints.api_models import CustomerPage, dump
     from shared.data.paging import PageRequest
 
-    try:
-        page = parse_model(PageRequest, dict(req.params))
-    except BadRequestError as error:
-        return bad_request(error)
+    page = query(req, PageRequest)
     customers, continuation = await (await app_data()).customers.page(page.limit, page.continuation)
-    return json_response({"items": [c.model_dump(mode="json") for c in customers], "continuation": continuation})
+    return json_response(dump(CustomerPage(items=customers, continuation=continuation)))
 
 
-@bp.route(route="admin/customers/{customer_id}", methods=["GET"])
+@bp.route(route="admin/customers/{customer_id}", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def get_customer(req: func.HttpRequest) -> func.HttpResponse:
-    customer = await (await app_data()).customers.get(req.route_params["customer_id"])
+    customer = await (await app_data()).customers.get(route_id(req, "customer_id"))
     if customer is None:
         return error_response(404, "no customer with this id")
     return json_response(customer.model_dump(mode="json"))
 
 
-@bp.route(route="admin/customers/{customer_id}", methods=["DELETE"])
+@bp.route(route="admin/customers/{customer_id}", methods=["DELETE"], auth_level=ADMIN)
+@refusing()
 async def delete_customer(req: func.HttpRequest) -> func.HttpResponse:
-    forgotten = await (await app_data()).forget_customer(req.route_params["customer_id"])
+    customer_id = route_id(req, "customer_id")
+    forgotten = await (await app_data()).forget_customer(customer_id)
     if forgotten is None:
         return error_response(404, "no customer with this id")
-    return json_response({"deleted": req.route_params["customer_id"], **forgotten})
+    from blueprints.api_models import CustomerDeleted, dump
+
+    return json_response(dump(CustomerDeleted(deleted=customer_id, **forgotten)))
 
 
-@bp.route(route="admin/products", methods=["GET"])
+@bp.route(route="admin/products", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def list_products(req: func.HttpRequest) -> func.HttpResponse:
-    products = await (await app_data()).products.all()
-    return json_response({"items": [p.model_dump(mode="json") for p in products]})
+    from blueprints.api_models import ProductList, dump
+
+    return json_response(dump(ProductList(items=await (await app_data()).products.all())))
 
 
-@bp.route(route="admin/dashboard", methods=["GET"])
+@bp.route(route="admin/dashboard", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
+    from blueprints.api_models import Dashboard, DashboardCompany, dump
+
     data = await app_data()
     record = await data.companies.current()
-    company = None if record is None else {"name": record.name, "industry": record.industry,
-                                           "status": record.status.value, "totals": record.totals()}
-    return json_response({"company": company, **await data.dashboard.figures()})
+    company = None if record is None else DashboardCompany(name=record.name, industry=record.industry,
+                                                           status=record.status, totals=record.totals())
+    return json_response(dump(Dashboard(company=company, **await data.dashboard.figures())))
 
 
-@bp.route(route="admin/dashboard/rebuild", methods=["POST"])
+@bp.route(route="admin/dashboard/rebuild", methods=["POST"], auth_level=ADMIN)
+@refusing()
 async def rebuild_dashboard(req: func.HttpRequest) -> func.HttpResponse:
     """Recounts the dashboard from every conversation: a repair, after a process died between a
     conversation's write and its count. It reads all conversations: not for every request."""
+    from blueprints.api_models import DashboardFigures, dump
+
     data = await app_data()
-    return json_response(await data.dashboard.rebuild(await data.conversations.scan()))
+    return json_response(dump(DashboardFigures(**await data.dashboard.rebuild(await data.conversations.scan()))))
 
 
-@bp.route(route="admin/outbox", methods=["GET"])
+@bp.route(route="admin/outbox", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def list_outbox(req: func.HttpRequest) -> func.HttpResponse:
     """Emails the agents sent while no email workflow is configured (newest first)."""
-    from blueprints.http import parse_model
+    from blueprints.api_models import Outbox, dump
     from shared.data.paging import PageRequest
     from shared.settings import get_settings
     from shared.tools.email import outbox
 
-    try:
-        page = parse_model(PageRequest, dict(req.params))
-    except BadRequestError as error:
-        return bad_request(error)
-    return json_response({"items": await outbox(get_settings(), page.limit)})
+    page = query(req, PageRequest)
+    return json_response(dump(Outbox(items=await outbox(get_settings(), page.limit))))
 
 
 @bp.route(route="openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

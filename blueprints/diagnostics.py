@@ -9,7 +9,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints.http import json_response, orchestration_view
+from blueprints.http import error_response, json_response, refusing, route_id
 
 bp = df.Blueprint()
 # Each check has its own timeout; this bounds a run whose activities never come back.
@@ -28,8 +28,9 @@ async def health(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(summary, 200 if summary["status"] == "healthy" else 503)
 
 
-@bp.route(route="admin/diagnostics", methods=["POST"])
+@bp.route(route="admin/diagnostics", methods=["POST"], auth_level=func.AuthLevel.ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing()
 async def start_diagnostics(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     from shared.diagnostics import CHECKS
     from shared.settings import get_settings
@@ -39,13 +40,16 @@ async def start_diagnostics(req: func.HttpRequest, client: df.DurableOrchestrati
     return client.create_check_status_response(req, instance_id)
 
 
-@bp.route(route="admin/diagnostics/{instance_id}", methods=["GET"])
+@bp.route(route="admin/diagnostics/{instance_id}", methods=["GET"], auth_level=func.AuthLevel.ADMIN)
 @bp.durable_client_input(client_name="client")
+@refusing()
 async def diagnostics_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    status = await client.get_status(req.route_params["instance_id"])
-    if not status:
-        return json_response({"error": "no diagnostics run with this id"}, 404)
-    return json_response(orchestration_view(status))
+    from blueprints.api_models import OrchestrationView, dump
+
+    status = await client.get_status(route_id(req, "instance_id"))
+    if not status or status.name != "diagnostics_orchestrator":
+        return error_response(404, "no diagnostics run with this id")
+    return json_response(dump(OrchestrationView.of(status)))
 
 
 @bp.orchestration_trigger(context_name="context")

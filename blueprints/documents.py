@@ -5,14 +5,17 @@ from __future__ import annotations
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints.http import BadRequestError, bad_request, error_response, json_response
+from blueprints.http import BadRequestError, error_response, json_response, query, refusing, upload_bytes
 from blueprints.ingestion import document_statuses
 
 bp = df.Blueprint()
+ADMIN = func.AuthLevel.ADMIN
 
 
-@bp.route(route="admin/documents", methods=["POST"])
+@bp.route(route="admin/documents", methods=["POST"], auth_level=ADMIN)
+@refusing(upload_bytes)
 async def upload_document(req: func.HttpRequest) -> func.HttpResponse:
+    from blueprints.api_models import DocumentUploaded, dump
     from shared.knowledge.documents import NAME, DocumentState
     from shared.knowledge.extract import ExtractionError, check_upload
     from shared.knowledge.storage import DocumentFiles
@@ -35,49 +38,64 @@ async def upload_document(req: func.HttpRequest) -> func.HttpResponse:
         return error_response(status, f"{name}: {error}")
     await DocumentFiles(settings).put(name, data)
     await (await document_statuses()).set(name, DocumentState.UPLOADED, size=len(data), chunks=None, reason=None)
-    return json_response({"name": name, "state": "uploaded", "statusUri": f"/api/admin/documents/{name}"}, 202)
+    return json_response(dump(DocumentUploaded(name=name, state=DocumentState.UPLOADED,
+                                               statusUri=f"/api/admin/documents/{name}")), 202)
 
 
-@bp.route(route="admin/documents", methods=["GET"])
+@bp.route(route="admin/documents", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def list_documents(req: func.HttpRequest) -> func.HttpResponse:
-    statuses = await (await document_statuses()).all()
-    return json_response({"items": [s.model_dump(mode="json") for s in statuses]})
+    from blueprints.api_models import DocumentList, dump
+
+    return json_response(dump(DocumentList(items=await (await document_statuses()).all())))
 
 
-@bp.route(route="admin/documents/{name}", methods=["GET"])
+@bp.route(route="admin/documents/{name}", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def get_document(req: func.HttpRequest) -> func.HttpResponse:
-    status = await (await document_statuses()).get(req.route_params["name"])
+    status = await (await document_statuses()).get(document_name(req))
     if status is None:
         return error_response(404, "no document with this name")
     return json_response(status.model_dump(mode="json"))
 
 
-@bp.route(route="admin/documents/{name}", methods=["DELETE"])
+@bp.route(route="admin/documents/{name}", methods=["DELETE"], auth_level=ADMIN)
+@refusing()
 async def delete_document(req: func.HttpRequest) -> func.HttpResponse:
+    from blueprints.api_models import DocumentDeleted, dump
     from shared.knowledge.base import knowledge_base
     from shared.knowledge.storage import DocumentFiles
     from shared.settings import get_settings
 
-    settings, name = get_settings(), req.route_params["name"]
+    settings, name = get_settings(), document_name(req)
     statuses = await document_statuses()
     if await statuses.get(name) is None:
         return error_response(404, "no document with this name")
     await DocumentFiles(settings).delete(name)
     chunks = await knowledge_base(settings).forget(name)
     await statuses.delete(name)
-    return json_response({"deleted": name, "chunks": chunks})
+    return json_response(dump(DocumentDeleted(deleted=name, chunks=chunks)))
 
 
-@bp.route(route="admin/search", methods=["GET"])
+@bp.route(route="admin/search", methods=["GET"], auth_level=ADMIN)
+@refusing()
 async def search_documents(req: func.HttpRequest) -> func.HttpResponse:
-    from blueprints.http import parse_model
+    from blueprints.api_models import SearchAnswer, dump
     from shared.knowledge.base import knowledge_base
     from shared.knowledge.query import SearchRequest
     from shared.settings import get_settings
 
-    try:
-        request = parse_model(SearchRequest, dict(req.params))
-    except BadRequestError as error:
-        return bad_request(error)
+    request = query(req, SearchRequest)
     hits = await knowledge_base(get_settings()).search(request.q, request.top)
-    return json_response({"query": request.q, "hits": [h.model_dump() for h in hits]})
+    return json_response(dump(SearchAnswer(query=request.q, hits=hits)))
+
+
+def document_name(req: func.HttpRequest) -> str:
+    """The route's document name, refused unless an upload could have had it (it becomes a blob path)."""
+    from shared.knowledge.documents import NAME
+
+    name = req.route_params["name"]
+    if not NAME.match(name):
+        raise BadRequestError(f"document name {name[:140]!r}: no document can have it (letters, digits, "
+                              "spaces and . _ ( ) -, starting with a letter or digit, 121 at most)")
+    return name

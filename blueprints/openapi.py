@@ -1,123 +1,224 @@
-"""The OpenAPI document of the admin API, built from the same pydantic models the API validates with."""
+"""The OpenAPI document of every HTTP route, built from the same pydantic models the routes validate
+their input with (requests) and build their answers with (blueprints/api_models.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-KEY = [{"functionKey": []}]
+# Admin routes take the master key, in a header or the `code` query parameter (either one).
+MASTER_KEY = [{"masterKeyHeader": []}, {"masterKeyQuery": []}]
+SERVICE_KEY = [{"serviceKey": []}]  # the voice and chat front ends
+SESSION = [{"serviceKey": [], "sessionId": [], "sessionToken": []}]  # ... acting for one session
+PUBLIC: list[dict[str, list[str]]] = []
+SECURITY_SCHEMES = {
+    "masterKeyHeader": {"type": "apiKey", "in": "header", "name": "x-functions-key"},
+    "masterKeyQuery": {"type": "apiKey", "in": "query", "name": "code"},
+    "serviceKey": {"type": "apiKey", "in": "header", "name": "x-service-key"},
+    "sessionId": {"type": "apiKey", "in": "header", "name": "x-session-id",
+                  "description": "the session_id POST /api/sessions answered (ses- and 32 hex digits)"},
+    "sessionToken": {"type": "apiKey", "in": "header", "name": "x-session-token",
+                     "description": "the token POST /api/sessions answered with the session"},
+}
+# (description, what the body is): a model, models it may be one of, a raw schema, or None for no body.
+Response = tuple[str, Any]
 
 
-def _schema(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
-    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-    components.update(schema.pop("$defs", {}))
-    components[model.__name__] = schema
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    security: list[dict[str, list[str]]]
+    responses: dict[int, Response]
+    body: Any = None  # a request model or a raw schema
+    media: str = "application/json"
+    answers: str = "application/json"  # the media type of a success; refusals are always JSON
+    parameters: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _operation(summary: str, responses: dict[str, Any], body: dict[str, str] | None = None,
-               parameters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, "security": KEY, "responses": responses}
-    if body:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    if parameters:
-        operation["parameters"] = parameters
-    return operation
+def _path(name: str, pattern: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "minLength": 1}
+    if pattern:
+        schema["pattern"] = pattern
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema or {"type": "object"}}}}
+def _query(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """A query-parameter model's fields as OpenAPI parameters (scalars only, as query strings are)."""
+    schema = model.model_json_schema()
+    parameters = []
+    for name, prop in schema["properties"].items():
+        # An optional parameter is one left out: its `null` alternative has no query-string form.
+        options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+        value = {k: v for k, v in {**prop, **options[0]}.items()
+                 if k not in ("title", "anyOf") and (k, v) != ("default", None)}
+        parameters.append({"name": name, "in": "query", "required": name in schema.get("required", []),
+                           "schema": value})
+    return parameters
 
 
-def _path_parameter(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def operations() -> list[Operation]:
+    from blueprints import api_models as m
+    from blueprints.http import ID
+    from shared.data.paging import PageRequest
+    from shared.knowledge.documents import NAME
+    from shared.knowledge.query import SearchRequest
+    from shared.synthetic.spec import CompanySpec
+    from shared.tools.session_request import SessionRequest
+
+    refused = ("the request was refused: `error` says why, `fields` names bad fields", m.ErrorBody)
+    no_key = ("no key, or not the key this route takes", m.ErrorBody)
+    too_large = ("the body is over this route's limit", m.ErrorBody)
+    missing = ("not found", m.ErrorBody)
+    admin = {401: no_key, 413: too_large}
+    client = {401: ("no or wrong x-service-key, or an unknown session or wrong x-session-token", m.ErrorBody),
+              413: too_large}
+    run_id, instance_id = [_path("run_id", ID.pattern)], [_path("instance_id", ID.pattern)]
+    customer_id, name = [_path("customer_id", ID.pattern)], [_path("name", NAME.pattern)]
+    upload = {"type": "object", "required": ["file"],
+              "properties": {"file": {"type": "string", "format": "binary",
+                                      "description": "PDF, DOCX, TXT or MD, at most MAX_DOCUMENT_BYTES"}}}
+    tool_call_id = {"name": "x-tool-call-id", "in": "header", "required": False,
+                    "description": "makes a retried call idempotent",
+                    "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_.:-]{1,128}$"}}
+    return [
+        Operation("get", "/api/health", "Each dependency up, down or absent, and the mode", PUBLIC,
+                  {200: ("healthy", m.Health), 503: ("something configured is down", m.Health)}),
+        Operation("get", "/api/openapi.json", "This document", PUBLIC,
+                  {200: ("the OpenAPI document", {"type": "object"})}),
+        Operation("post", "/api/admin/synthetic", "Generate a synthetic company (a Durable orchestration)",
+                  MASTER_KEY, {202: ("started: the run id and its status URL", m.RunStarted), 400: refused,
+                               409: ("a company exists: DELETE /api/admin/company first", m.ErrorBody), **admin},
+                  body=CompanySpec),
+        Operation("get", "/api/admin/synthetic/{run_id}", "A generation run's state, progress per kind and result",
+                  MASTER_KEY, {200: ("the run", m.OrchestrationView), 400: refused, 404: missing, **admin},
+                  parameters=run_id),
+        Operation("post", "/api/admin/synthetic/{run_id}/cancel", "Cancel a generation run", MASTER_KEY,
+                  {202: ("cancelling", m.Cancelling), 400: refused, 404: missing,
+                   409: ("the run is not running", m.ErrorBody), **admin}, parameters=run_id),
+        Operation("get", "/api/admin/company", "The company and the state of its generation", MASTER_KEY,
+                  {200: ("the company", m.CompanyView), 404: ("no company yet", m.ErrorBody), **admin}),
+        Operation("delete", "/api/admin/company", "Delete the company and all its data", MASTER_KEY,
+                  {204: ("deleted", None), 409: ("a run is still generating: cancel it first", m.ErrorBody),
+                   **admin}),
+        Operation("get", "/api/admin/customers", "A page of customers", MASTER_KEY,
+                  {200: ("items and the continuation of the next page", m.CustomerPage), 400: refused, **admin},
+                  parameters=_query(PageRequest)),
+        Operation("get", "/api/admin/customers/{customer_id}", "One customer", MASTER_KEY,
+                  {200: ("the customer", m.Customer), 400: refused, 404: missing, **admin}, parameters=customer_id),
+        Operation("delete", "/api/admin/customers/{customer_id}",
+                  "Delete a customer with their purchases and conversations", MASTER_KEY,
+                  {200: ("what was deleted", m.CustomerDeleted), 400: refused, 404: missing, **admin},
+                  parameters=customer_id),
+        Operation("get", "/api/admin/products", "The product catalog", MASTER_KEY,
+                  {200: ("the products", m.ProductList), **admin}),
+        Operation("get", "/api/admin/dashboard", "Conversations by topic, product, agent, sentiment, outcome and day",
+                  MASTER_KEY, {200: ("the figures and the company", m.Dashboard), **admin}),
+        Operation("post", "/api/admin/dashboard/rebuild",
+                  "Recount the dashboard from every conversation (a repair; reads them all)", MASTER_KEY,
+                  {200: ("the recounted figures", m.DashboardFigures), **admin}),
+        Operation("get", "/api/admin/outbox", "Emails the agents sent while no email workflow is configured",
+                  MASTER_KEY, {200: ("the newest first", m.Outbox), 400: refused, **admin},
+                  parameters=_query(PageRequest)[:1]),
+        Operation("post", "/api/admin/documents", "Upload a knowledge document; a blob trigger indexes it",
+                  MASTER_KEY, {202: ("stored; indexing follows", m.DocumentUploaded), 400: refused,
+                               415: ("not a PDF, DOCX, TXT or MD file", m.ErrorBody), **admin},
+                  body=upload, media="multipart/form-data"),
+        Operation("get", "/api/admin/documents", "Every document and its state", MASTER_KEY,
+                  {200: ("the documents", m.DocumentList), **admin}),
+        Operation("get", "/api/admin/documents/{name}",
+                  "A document's state: uploaded, indexing, indexed (chunks) or failed (reason)", MASTER_KEY,
+                  {200: ("the state", m.DocumentStatus), 400: refused, 404: missing, **admin}, parameters=name),
+        Operation("delete", "/api/admin/documents/{name}", "Delete a document, its file and its chunks",
+                  MASTER_KEY, {200: ("what was deleted", m.DocumentDeleted), 400: refused, 404: missing, **admin},
+                  parameters=name),
+        Operation("get", "/api/admin/search", "Hybrid search of the knowledge base; each hit cites document and page",
+                  MASTER_KEY, {200: ("the hits", m.SearchAnswer), 400: refused, **admin},
+                  parameters=_query(SearchRequest)),
+        Operation("post", "/api/admin/diagnostics", "Check every dependency (a Durable orchestration)", MASTER_KEY,
+                  {202: ("started: the run's status links", m.CheckStatusLinks), **admin}),
+        Operation("get", "/api/admin/diagnostics/{instance_id}", "A diagnostics run's progress and result",
+                  MASTER_KEY, {200: ("the run", m.OrchestrationView), 400: refused, 404: missing, **admin},
+                  parameters=instance_id),
+        Operation("post", "/api/sessions", "Open a session for a verified customer (a call or a web chat)",
+                  SERVICE_KEY, {201: ("the session and its secret token", m.SessionOpened), 400: refused,
+                                404: ("no customer with this phone number or id", m.ErrorBody), **client},
+                  body=SessionRequest),
+        Operation("post", "/api/sessions/end", "The caller hung up or closed the chat", SESSION,
+                  {202: ("the conversation orchestration finishes", m.SessionEnded), **client}),
+        Operation("post", "/api/sessions/turn", "The media path reports one caller turn", SESSION,
+                  {200: ("the caller's turn number", m.CallerTurn), **client}),
+        Operation("get", "/api/tools", "The tools' schemas (OpenAI function definitions)", SERVICE_KEY,
+                  {200: ("the tools", {"type": "array", "items": {"type": "object"}}), **client}),
+        Operation("post", "/api/tools/{name}", "Run a tool for the session's customer; the body is its arguments",
+                  SESSION, {200: ("what the tool did", m.ToolResult),
+                            400: ("invalid arguments, body or x-tool-call-id", (m.ToolResult, m.ErrorBody)),
+                            404: ("no tool with this name", m.ErrorBody),
+                            409: ("this x-tool-call-id came before with other arguments", m.ToolResult),
+                            **client},
+                  body={"type": "object"}, parameters=[_path("name", r"^[a-z_]{1,64}$"), tool_call_id]),
+        Operation("post", "/api/chat", "One text turn: reply, active agent, handoffs, tool calls, citations", SESSION,
+                  {200: ("the reply", m.ChatReply), 400: refused,
+                   409: ("another turn of this session is still running", m.ErrorBody), **client},
+                  body=m.ChatRequest),
+        Operation("post", "/api/chat/stream", "The same turn as server-sent events: text deltas with clause ends, "
+                  "tool calls, handoffs, the turn's end", SESSION,
+                  {200: ("the events", {"type": "string"}), 400: refused,
+                   409: ("another turn of this session is still running", m.ErrorBody), **client},
+                  body=m.ChatRequest, answers="text/event-stream"),
+    ]
+
+
+def _models(found: list[Operation]) -> list[tuple[type[BaseModel], str]]:
+    """Every (model, mode) the operations name: requests are validated, responses serialized."""
+    pairs: dict[tuple[type[BaseModel], str], None] = {}
+    for operation in found:
+        if isinstance(operation.body, type):
+            pairs[(operation.body, "validation")] = None
+        for _, model in operation.responses.values():
+            for one in model if isinstance(model, tuple) else (model,):
+                if isinstance(one, type):
+                    pairs[(one, "serialization")] = None
+    return list(pairs)
 
 
 def document() -> dict[str, Any]:
-    from shared.data.company import CompanyRecord
-    from shared.data.models import Customer, Product
-    from shared.data.paging import MAX_PAGE
-    from shared.knowledge.documents import DocumentStatus
-    from shared.knowledge.index import Hit
-    from shared.synthetic.spec import CompanySpec
+    from pydantic.json_schema import models_json_schema
 
-    components: dict[str, Any] = {}
-    spec, customer = _schema(CompanySpec, components), _schema(Customer, components)
-    product, company = _schema(Product, components), _schema(CompanyRecord, components)
-    status, hit = _schema(DocumentStatus, components), _schema(Hit, components)
-    error = _json("the request was refused; `error` says why, `fields` names bad fields")
-    missing = _json("not found")
-    paths = {
-        "/api/admin/synthetic": {"post": _operation(
-            "Generate a synthetic company (a Durable orchestration)",
-            {"202": _json("started: the run id and its status URL"), "400": error, "409": error}, body=spec)},
-        "/api/admin/synthetic/{run_id}": {"get": _operation(
-            "A generation run's state, progress per kind and result",
-            {"200": _json("the run"), "404": missing}, parameters=[_path_parameter("run_id")])},
-        "/api/admin/synthetic/{run_id}/cancel": {"post": _operation(
-            "Cancel a generation run", {"202": _json("cancelling"), "404": missing, "409": error},
-            parameters=[_path_parameter("run_id")])},
-        "/api/admin/company": {
-            "get": _operation("The company and the state of its generation", {"200": _json("the company", company),
-                                                                              "404": missing}),
-            "delete": _operation("Delete the company and all its data", {"204": {"description": "deleted"},
-                                                                         "409": error})},
-        "/api/admin/customers": {"get": _operation(
-            "A page of customers", {"200": _json("items and the continuation of the next page"), "400": error},
-            parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                   "maximum": MAX_PAGE, "default": 20}},
-                        {"name": "continuation", "in": "query", "schema": {"type": "string"}}])},
-        "/api/admin/customers/{customer_id}": {
-            "get": _operation("One customer", {"200": _json("the customer", customer), "404": missing},
-                              parameters=[_path_parameter("customer_id")]),
-            "delete": _operation("Delete a customer with their purchases and conversations",
-                                 {"200": _json("what was deleted"), "404": missing},
-                                 parameters=[_path_parameter("customer_id")])},
-        "/api/admin/products": {"get": _operation(
-            "The product catalog", {"200": _json("items", {"type": "object", "properties": {
-                "items": {"type": "array", "items": product}}})})},
-        "/api/admin/dashboard": {"get": _operation(
-            "Conversations by topic, product, agent, sentiment, outcome and day",
-            {"200": _json("the figures")})},
-        "/api/admin/documents": {
-            "post": {**_operation(
-                "Upload a knowledge document (PDF, DOCX, TXT, MD); a blob trigger indexes it",
-                {"202": _json("stored; indexing follows"), "400": error, "413": error, "415": error}),
-                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"]}}}}},
-            "get": _operation("Every document and its state", {"200": _json("items")})},
-        "/api/admin/documents/{name}": {
-            "get": _operation("A document's state: uploaded, indexing, indexed (chunks) or failed (reason)",
-                              {"200": _json("the state", status), "404": missing},
-                              parameters=[_path_parameter("name")]),
-            "delete": _operation("Delete a document, its file and its chunks", {"200": _json("what was deleted"),
-                                                                             "404": missing},
-                                 parameters=[_path_parameter("name")])},
-        "/api/admin/search": {"get": _operation(
-            "Hybrid search of the knowledge base; each hit cites its document and page",
-            {"200": _json("hits", {"type": "object", "properties": {"hits": {"type": "array", "items": hit}}}),
-             "400": error},
-            parameters=[{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},
-                        {"name": "top", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50}}])},
-        "/api/admin/dashboard/rebuild": {"post": _operation(
-            "Recount the dashboard from every conversation (a repair; reads them all)", {"200": _json("the figures")})},
-        "/api/admin/outbox": {"get": _operation(
-            "Emails the agents sent while no email workflow is configured, newest first",
-            {"200": _json("items"), "400": error},
-            parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                   "maximum": MAX_PAGE}}])},
-        "/api/admin/diagnostics": {"post": _operation(
-            "Check every dependency (a Durable orchestration)", {"202": _json("started")})},
-        "/api/admin/diagnostics/{instance_id}": {"get": _operation(
-            "A diagnostics run's progress and result", {"200": _json("the run"), "404": missing},
-            parameters=[_path_parameter("instance_id")])},
-    }
+    found = operations()
+    refs, schemas = models_json_schema(_models(found), ref_template="#/components/schemas/{model}")
+
+    def schema_of(model: Any, mode: str) -> dict[str, Any]:
+        if isinstance(model, tuple):
+            return {"anyOf": [schema_of(one, mode) for one in model]}
+        return refs[(model, mode)] if isinstance(model, type) else model
+
+    paths: dict[str, dict[str, Any]] = {}
+    for operation in found:
+        responses = {str(status): {"description": description} if model is None else {
+            "description": description, "content": {
+                operation.answers if status < 300 else "application/json": {"schema": schema_of(model,
+                                                                                               "serialization")}}}
+            for status, (description, model) in sorted(operation.responses.items())}
+        entry: dict[str, Any] = {"summary": operation.summary, "operationId": _operation_id(operation),
+                                 "security": operation.security, "responses": responses}
+        if operation.parameters:
+            entry["parameters"] = operation.parameters
+        if operation.body is not None:
+            entry["requestBody"] = {"required": True, "content": {
+                operation.media: {"schema": schema_of(operation.body, "validation")}}}
+        paths.setdefault(operation.path, {})[operation.method] = entry
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Call-center admin API", "version": "1"},
+        "info": {"title": "Call-center voice agents API", "version": "1"},
         "paths": paths,
-        "components": {"schemas": components, "securitySchemes": {
-            "functionKey": {"type": "apiKey", "in": "header", "name": "x-functions-key"}}},
+        "components": {"schemas": schemas.get("$defs", {}), "securitySchemes": SECURITY_SCHEMES},
     }
+
+
+def _operation_id(operation: Operation) -> str:
+    words = [w.strip("{}").replace(".", "_") for w in operation.path.removeprefix("/api/").split("/")]
+    return "_".join([operation.method, *words])

@@ -13,12 +13,22 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
-from blueprints.http import BadRequestError, bad_request, error_response, json_object, json_response
+from blueprints.http import (
+    JSON_BYTES,
+    KIB,
+    NO_BODY,
+    BadRequestError,
+    error_response,
+    json_object,
+    json_response,
+    refusing,
+)
 from blueprints.service import service_refusal, session_of
 
 bp = df.Blueprint()
 CLIENT = func.AuthLevel.ANONYMOUS  # the service key is checked in the app: see blueprints/service.py
 TOOL_CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+CHAT_BYTES = 16 * KIB  # a message is at most 4000 characters
 # Listed here so that registering the activities imports no tool code at cold start;
 # a test checks the list against the registry.
 TOOL_NAMES = (
@@ -30,6 +40,7 @@ TOOL_NAMES = (
 
 @bp.route(route="sessions", methods=["POST"], auth_level=CLIENT)
 @bp.durable_client_input(client_name="client")
+@refusing(4 * KIB)
 async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Opens a session for an identified customer: by phone number (a call) or id (after a web login).
     Identified is not verified: personal tools wait for verify_caller."""
@@ -44,10 +55,7 @@ async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationCli
     settings = get_settings()
     if (refusal := service_refusal(req, settings)) is not None:
         return refusal
-    try:
-        request = parse_body(req, SessionRequest)
-    except BadRequestError as error:
-        return bad_request(error)
+    request = parse_body(req, SessionRequest, 4 * KIB)
     customers = (await business_data(settings)).customers
     customer = await (customers.by_phone(request.phone) if request.phone else customers.get(request.customer_id))
     if customer is None:
@@ -62,6 +70,7 @@ async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationCli
 
 @bp.route(route="sessions/end", methods=["POST"], auth_level=CLIENT)
 @bp.durable_client_input(client_name="client")
+@refusing(NO_BODY)
 async def end_session(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The caller hung up or closed the chat: the session is revoked and its conversation finishes."""
     from blueprints.calls import end
@@ -78,6 +87,7 @@ async def end_session(req: func.HttpRequest, client: df.DurableOrchestrationClie
 
 
 @bp.route(route="sessions/turn", methods=["POST"], auth_level=CLIENT)
+@refusing(NO_BODY)
 async def caller_turn(req: func.HttpRequest) -> func.HttpResponse:
     """The media path heard the caller finish a turn: read-backs from earlier turns may now be confirmed."""
     from shared.sessions.store import sessions
@@ -92,7 +102,8 @@ async def caller_turn(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="tools", methods=["GET"], auth_level=CLIENT)
-def list_tools(req: func.HttpRequest) -> func.HttpResponse:
+@refusing(NO_BODY)
+async def list_tools(req: func.HttpRequest) -> func.HttpResponse:
     from shared.settings import get_settings
     from shared.tools.runner import all_tools
 
@@ -112,6 +123,7 @@ async def _report(client: df.DurableOrchestrationClient, session: Any, kind: str
 
 @bp.route(route="tools/{name}", methods=["POST"], auth_level=CLIENT)
 @bp.durable_client_input(client_name="client")
+@refusing(JSON_BYTES)
 async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """Runs a tool for the session named in x-session-id; x-tool-call-id makes a retried call idempotent."""
     from blueprints.effects import DurableEffects
@@ -129,10 +141,7 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
     call_id = req.headers.get("x-tool-call-id") or uuid.uuid4().hex
     if not TOOL_CALL_ID.match(call_id):
         return error_response(400, "x-tool-call-id must be 1 to 128 letters, digits or _.:-")
-    try:
-        arguments = json_object(req)
-    except BadRequestError as error:
-        return bad_request(error)
+    arguments = json_object(req)
     result = await run_tool(settings, name, session, arguments, call_id, effects=DurableEffects(client))
     await _report(client, session, "tool", [ToolCall(name=name, arguments=arguments, ok=result.ok)])
     return json_response(result.model_dump(), 400 if result.fields else 409 if result.conflict else 200)
@@ -140,7 +149,9 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
 
 async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> Any:
     """Runs one text turn: (reply, events), or the response that refuses it."""
+    from blueprints.api_models import ChatRequest
     from blueprints.effects import DurableEffects
+    from blueprints.http import parse_body
     from shared.conversation.text_chat import chat as chat_turn
     from shared.sessions.store import SessionBusyError
     from shared.settings import get_settings
@@ -149,14 +160,11 @@ async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClien
     session = await session_of(req, settings)
     if isinstance(session, func.HttpResponse):
         return session
+    message = parse_body(req, ChatRequest, CHAT_BYTES).message.strip()
+    if not message:
+        raise BadRequestError("the message is empty")
     try:
-        message = json_object(req).get("message")
-    except BadRequestError:
-        message = None
-    if not isinstance(message, str) or not message.strip() or len(message) > 4000:
-        return error_response(400, "the body must be {\"message\": \"...\"} with 1 to 4000 characters")
-    try:
-        reply, events = await chat_turn(settings, session, message.strip(), DurableEffects(client))
+        reply, events = await chat_turn(settings, session, message, DurableEffects(client))
     except SessionBusyError:
         return error_response(409, "another turn of this conversation is still running; try again shortly")
     await _report(client, session, "turn", reply.tool_calls, reply.handoffs)
@@ -165,6 +173,7 @@ async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClien
 
 @bp.route(route="chat", methods=["POST"], auth_level=CLIENT)
 @bp.durable_client_input(client_name="client")
+@refusing(CHAT_BYTES)
 async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """One text turn for the session in x-session-id: {"message": "..."}; turns of one session run one at a time."""
     answered = await _chat_turn(req, client)
@@ -175,6 +184,7 @@ async def chat(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> 
 
 @bp.route(route="chat/stream", methods=["POST"], auth_level=CLIENT)
 @bp.durable_client_input(client_name="client")
+@refusing(CHAT_BYTES)
 async def chat_stream(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The same turn as server-sent events: text deltas with clause ends, tools, handoffs, the turn's end."""
     from shared.conversation.sse import server_sent_events

@@ -116,7 +116,7 @@ def main() -> int:
     running = up(root)
     print(f"stack and host up in {time.perf_counter() - started:.1f} s at {running.base_url}")
     try:
-        with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.function_key},
+        with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.master_key},
                           timeout=30) as http:
             status = run_diagnostics(http)
             result = status["result"] or {}

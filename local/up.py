@@ -28,6 +28,7 @@ HOST_MARKER = "local.host"
 class Running:
     base_url: str
     function_key: str
+    master_key: str  # the admin routes' key
     service_key: str  # what the media container and the web backend hold: sessions, tools, chat
     started_stack: bool
     started_host: bool
@@ -60,7 +61,8 @@ def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeo
         process = processes.start(command, host_dir / "host.log", cwd=root, env=env)
         state = _wait_ready(host_dir, process, timeout_seconds)
     settings = json.loads((root / "local.settings.json").read_text())
-    return Running(state["base_url"], settings["Host"]["FunctionKey"], settings["Values"]["SERVICE_KEY"],
+    keys = settings["Host"]
+    return Running(state["base_url"], keys["FunctionKey"], keys["MasterKey"], settings["Values"]["SERVICE_KEY"],
                    started_stack, started_host)
 
 

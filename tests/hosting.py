@@ -100,6 +100,10 @@ class HostProcess:
                                           "system": self.keys.system_key}[key]
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
 
+    def admin(self) -> httpx.Client:
+        """A client for the admin routes, which take the master key."""
+        return self.client("master")
+
 
 def wait_for(predicate, timeout_seconds: float = 15.0, interval: float = 0.05):
     """Polls until `predicate()` is truthy; returns its value or fails with the last one."""
@@ -127,7 +131,7 @@ class ProbeHost(HostProcess):
 
 def generate_company(host: HostProcess, spec: dict, timeout_seconds: float = 60) -> dict:
     """Replaces the host's company with a freshly generated one; returns the run's final status."""
-    with host.client() as http:
+    with host.admin() as http:
         http.delete("/api/admin/company")
         started = http.post("/api/admin/synthetic", json=spec)
         assert started.status_code == 202, started.text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +39,7 @@ def admin_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> It
 ])
 def test_bad_specs_are_refused_naming_the_field_and_write_nothing(admin_host: HostProcess, change: dict,
                                                                    field: str) -> None:
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         http.delete("/api/admin/company")
         refused = http.post("/api/admin/synthetic", json={**SMALL, **change})
         assert refused.status_code == 400
@@ -47,7 +49,7 @@ def test_bad_specs_are_refused_naming_the_field_and_write_nothing(admin_host: Ho
 
 
 def test_a_body_that_is_not_json_is_refused(admin_host: HostProcess) -> None:
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         refused = http.post("/api/admin/synthetic", content=b"{name: Contoso")
         assert refused.status_code == 400 and "not JSON" in refused.json()["error"]
 
@@ -58,7 +60,7 @@ async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount
     assert status["runtimeStatus"] == "Completed"
     assert status["result"]["status"] == "complete"
     assert all(p["done"] == p["total"] for p in status["progress"]["progress"].values())
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         company = http.get("/api/admin/company").json()
         assert company["status"] == "complete"
         assert {k: v["stored"] for k, v in company["totals"].items()} == {
@@ -78,7 +80,7 @@ async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount
     assert figures["conversations"] == 15 and figures["company"]["status"] == "complete"
 
     await data.dashboard.count(conversations[0], -1)  # as if a process died before counting it
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         assert http.get("/api/admin/dashboard").json()["conversations"] == 14
         assert http.post("/api/admin/dashboard/rebuild").json() == expected
         assert http.get("/api/admin/dashboard").json()["conversations"] == 15
@@ -87,7 +89,7 @@ async def test_generation_writes_the_company_and_the_dashboard_matches_a_recount
 def test_the_same_seed_gives_the_same_company(admin_host: HostProcess) -> None:
     def snapshot() -> tuple[list, list]:
         assert generate_company(admin_host, SMALL)["result"]["status"] == "complete"
-        with admin_host.client() as http:
+        with admin_host.admin() as http:
             return (http.get("/api/admin/customers", params={"limit": 100}).json()["items"],
                     http.get("/api/admin/products").json()["items"])
 
@@ -96,7 +98,7 @@ def test_the_same_seed_gives_the_same_company(admin_host: HostProcess) -> None:
 
 def test_deleting_a_customer_removes_their_records_and_their_dashboard_counts(admin_host: HostProcess) -> None:
     generate_company(admin_host, SMALL)
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         before = http.get("/api/admin/dashboard").json()["conversations"]
         customer_id = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]["id"]
         deleted = http.delete(f"/api/admin/customers/{customer_id}")
@@ -108,7 +110,7 @@ def test_deleting_a_customer_removes_their_records_and_their_dashboard_counts(ad
 
 def test_a_cancelled_run_is_marked_cancelled(admin_host: HostProcess) -> None:
     big = {**SMALL, "customers": 1000, "products": 200, "purchases": 10000, "conversations": 5000}
-    with admin_host.client() as http:
+    with admin_host.admin() as http:
         http.delete("/api/admin/company")
         run_id = http.post("/api/admin/synthetic", json=big).json()["id"]
         wait_for(lambda: http.get("/api/admin/company").status_code == 200)
@@ -122,12 +124,55 @@ def test_a_cancelled_run_is_marked_cancelled(admin_host: HostProcess) -> None:
         assert http.post(f"/api/admin/synthetic/{run_id}/cancel").status_code == 409
 
 
-def test_admin_endpoints_need_a_key_and_are_all_in_the_openapi_document(admin_host: HostProcess) -> None:
+@functools.cache  # the app builds its function list once per process
+def http_routes() -> dict[str, set[str]]:
+    """Every HTTP route of the function app as /api/<route> in OpenAPI's {name} form, with its methods."""
     import function_app
 
-    bindings = [b for fn in function_app.app.get_functions() for b in json.loads(fn.get_function_json())["bindings"]]
-    routes = {f"/api/{b['route']}" for b in bindings if b["type"] == "httpTrigger" and b["route"].startswith("admin/")}
+    routes: dict[str, set[str]] = {}
+    for function in function_app.app.get_functions():
+        for binding in json.loads(function.get_function_json())["bindings"]:
+            if binding["type"] == "httpTrigger":
+                path = "/api/" + re.sub(r"\{(\w+)(?::\w+)?\??\}", r"{\1}", binding["route"])
+                routes.setdefault(path, set()).update(m.lower() for m in binding["methods"])
+    return routes
+
+
+def test_admin_endpoints_need_the_master_key_and_are_all_in_the_openapi_document(admin_host: HostProcess) -> None:
+    admin_routes = {path for path in http_routes() if path.startswith("/api/admin/")}
     with admin_host.client(key=None) as anonymous:
         document = anonymous.get("/api/openapi.json").json()
         assert anonymous.get("/api/admin/dashboard").status_code == 401
-    assert routes and routes <= set(document["paths"])
+    with admin_host.client("function") as function_key:
+        assert function_key.get("/api/admin/dashboard").status_code == 401
+    with admin_host.client(key=None) as http:
+        assert http.get("/api/admin/dashboard", params={"code": admin_host.keys.master_key}).status_code == 200
+    assert admin_routes and admin_routes <= set(document["paths"])
+    for path in admin_routes:
+        for operation in document["paths"][path].values():
+            assert "401" in operation["responses"] and "413" in operation["responses"], path
+            assert operation["security"] == [{"masterKeyHeader": []}, {"masterKeyQuery": []}], path
+
+
+def test_every_http_route_and_method_is_in_the_openapi_document() -> None:
+    from blueprints.openapi import document
+
+    paths = document()["paths"]
+    missing = {path: methods - set(paths.get(path, {})) for path, methods in http_routes().items()}
+    assert not {path: methods for path, methods in missing.items() if methods}
+
+
+
+def test_the_openapi_document_declares_the_keys_and_the_company_totals() -> None:
+    from blueprints.openapi import document
+
+    spec = document()
+    session = [{"serviceKey": [], "sessionId": [], "sessionToken": []}]
+    assert spec["paths"]["/api/chat"]["post"]["security"] == session
+    assert spec["paths"]["/api/tools/{name}"]["post"]["security"] == session
+    assert spec["paths"]["/api/sessions"]["post"]["security"] == [{"serviceKey": []}]
+    assert spec["paths"]["/api/health"]["get"]["security"] == []
+    assert {"401", "413"} <= set(spec["paths"]["/api/chat"]["post"]["responses"])
+    schemes = spec["components"]["securitySchemes"]
+    assert (schemes["masterKeyQuery"]["in"], schemes["masterKeyQuery"]["name"]) == ("query", "code")
+    assert "totals" in spec["components"]["schemas"]["CompanyView"]["required"]

@@ -33,7 +33,7 @@ def test_health_reports_each_dependency_and_the_mode(product_host: HostProcess) 
 
 
 def test_diagnostics_orchestration_checks_every_dependency_for_real(product_host: HostProcess) -> None:
-    with product_host.client() as http:
+    with product_host.admin() as http:
         status = run_diagnostics(http, timeout_seconds=60)
     assert status["runtimeStatus"] == "Completed"
     assert status["progress"]["done"] == status["progress"]["total"] == 5
@@ -42,9 +42,10 @@ def test_diagnostics_orchestration_checks_every_dependency_for_real(product_host
     assert report["cosmos"]["status"] == "up"
 
 
-def test_diagnostics_needs_a_function_key(product_host: HostProcess) -> None:
-    with product_host.client(key=None) as http:
-        assert http.post("/api/admin/diagnostics").status_code == 401
+def test_diagnostics_needs_the_master_key(product_host: HostProcess) -> None:
+    for key in (None, "function"):
+        with product_host.client(key=key) as http:
+            assert http.post("/api/admin/diagnostics").status_code == 401
 
 
 def test_a_dependency_that_is_down_is_reported_not_raised(tmp_path: Path, stack: Endpoints) -> None:

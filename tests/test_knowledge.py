@@ -31,13 +31,13 @@ def kb_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Itera
 
 
 def upload(host: HostProcess, name: str, data: bytes, content_type: str = "application/octet-stream") -> dict:
-    with host.client() as http:
+    with host.admin() as http:
         answer = http.post("/api/admin/documents", files={"file": (name, data, content_type)})
     return {"status": answer.status_code, **answer.json()}
 
 
 def state(host: HostProcess, name: str) -> dict:
-    with host.client() as http:
+    with host.admin() as http:
         return http.get(f"/api/admin/documents/{name}").json()
 
 
@@ -46,7 +46,7 @@ def settled(host: HostProcess, name: str) -> dict:
 
 
 def search(host: HostProcess, query: str, top: int = 5) -> list[dict]:
-    with host.client() as http:
+    with host.admin() as http:
         return http.get("/api/admin/search", params={"q": query, "top": top}).json()["hits"]
 
 
@@ -75,7 +75,7 @@ def test_every_format_is_ingested_and_cited(kb_host: HostProcess, corpus: Path) 
     assert [(h["document"], h["page"]) for h in search(kb_host, "Who pays import taxes on orders abroad?", 1)] == [
         ("Shipping Guide.docx", 2)]
     assert search(kb_host, "Do you match lower prices from other shops?", 1)[0]["document"] == "FAQ.md"
-    with kb_host.client() as http:
+    with kb_host.admin() as http:
         names = {d["id"] for d in http.get("/api/admin/documents").json()["items"]}
     assert {"Returns Policy.pdf", "Shipping Guide.docx", "FAQ.md"} <= names
 
@@ -90,7 +90,7 @@ def test_bad_files_are_refused_or_failed_with_a_reason_and_others_keep_ingesting
     assert upload(kb_host, "fake.pdf", b"just text")["status"] == 400
     escaped = upload(kb_host, "../escape.md", b"# hi")
     assert (escaped["status"], escaped["name"]) == (202, "escape.md")  # a path in the file name is dropped
-    with kb_host.client() as http:
+    with kb_host.admin() as http:
         assert http.get("/api/admin/documents/empty.txt").status_code == 404  # refused: nothing stored
         assert http.post("/api/admin/documents", content=b"raw").status_code == 400
     assert upload(kb_host, "Damaged.pdf", b"%PDF-1.7\n1 0 obj <</Type /Catalog>> broken")["status"] == 202
@@ -107,7 +107,7 @@ def test_uploading_again_replaces_the_chunks_and_delete_removes_them(kb_host: Ho
     assert upload(kb_host, "Notice.md", b"# Notice\nThe Riverside outlet opens at 9 am on Sundays.")["status"] == 202
     wait_for(lambda: any("Riverside" in h["text"] for h in search(kb_host, "Riverside outlet Sunday")))
     assert not any("Springfield" in h["text"] for h in search(kb_host, "Springfield store hours", 20))
-    with kb_host.client() as http:
+    with kb_host.admin() as http:
         deleted = http.delete("/api/admin/documents/Notice.md")
         assert deleted.status_code == 200 and deleted.json()["chunks"] == 1
         assert http.delete("/api/admin/documents/Notice.md").status_code == 404

@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 import httpx
 from azure.core import MatchConditions
+from azure.core.exceptions import ResourceNotFoundError
 from azure.functions import meta
 
 from local.host.durable.history import iso, utc_now
@@ -34,6 +35,8 @@ BLOB_CREATED = "Microsoft.Storage.BlobCreated"
 # Then a blob version is given up on, as the real host moves it to its poison queue.
 MAX_DELIVERIES = 5
 SUBJECT = re.compile(r"^/blobServices/default/containers/(?P<container>[^/]+)/blobs/(?P<blob>.+)$")
+# What a blob name may hold here: no control characters, no `.` or `..` segment (the URL would change).
+UNUSABLE_NAME = re.compile(r"[\x00-\x1f\x7f]|(?:^|/)\.{1,2}(?:/|$)")
 
 
 def watched_path(info: FunctionInfo) -> tuple[str, str]:
@@ -74,16 +77,22 @@ class BlobTriggers:
         """Runs the trigger for one event; returns what happened, for the response."""
         if item.get("eventType", item.get("type")) != BLOB_CREATED:
             return "ignored: not a BlobCreated event"
-        found = SUBJECT.match(str(item.get("subject", "")))
+        subject = item.get("subject")
+        found = SUBJECT.match(subject) if isinstance(subject, str) else None
         if not found:
-            raise HostHttpError(400, f"BlobCreated subject {item.get('subject')!r} names no container and blob")
+            raise HostHttpError(400, f"BlobCreated subject {subject!r} names no container and blob")
         container, blob = found["container"], unquote(found["blob"])
+        if UNUSABLE_NAME.search(blob):
+            raise HostHttpError(400, f"BlobCreated subject names the blob {blob!r}, which no upload can have")
         watched_container, pattern = watched_path(info)
         if container != watched_container or not fnmatch.fnmatchcase(blob, pattern):
             return f"ignored: {container}/{blob} is not under {info.trigger['path']}"
         client = self._clients.get(info.trigger.get("connection") or "AzureWebJobsStorage")
         blob_client = client.get_blob_client(container, blob)
-        properties = await blob_client.get_blob_properties()
+        try:
+            properties = await blob_client.get_blob_properties()
+        except ResourceNotFoundError as error:  # deleted since, or never there
+            raise HostHttpError(404, f"no blob {container}/{blob}") from error
         key = (info.name, f"{container}/{blob}", str(properties.etag))
         if key in self._running or self._store.has_receipt(*key):
             return "skipped: this blob version was already processed"

@@ -18,6 +18,10 @@ def parse_events(body: bytes) -> list[dict[str, Any]]:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HostHttpError(400, f"the body is not JSON: {error}") from error
+    except RecursionError as error:
+        raise HostHttpError(400, "the body is nested too deeply") from error
+    except ValueError as error:  # Python's limit on integer digits
+        raise HostHttpError(400, f"the body has a number with too many digits: {error}") from error
     events = payload if isinstance(payload, list) else [payload]
     if not events:
         raise HostHttpError(400, "the body is an empty array: expected at least one event")
@@ -44,7 +48,8 @@ def validation_code(events: list[dict[str, Any]]) -> str | None:
     first = events[0]
     if event_type(first) != VALIDATION_EVENT:
         return None
-    code = (first.get("data") or {}).get("validationCode")
+    data = first.get("data")
+    code = data.get("validationCode") if isinstance(data, dict) else None
     if not code:
         raise HostHttpError(400, "SubscriptionValidationEvent without data.validationCode")
     return str(code)

@@ -44,7 +44,9 @@ def guarded(handler: Handler) -> Handler:
 
 
 def presented_key(request: Request) -> str | None:
-    return request.headers.get("x-functions-key") or request.query_params.get("code")
+    key = request.headers.get("x-functions-key") or request.query_params.get("code")
+    # Keys are ASCII: anything else is no key (and compare_digest refuses to compare it).
+    return key if key and key.isascii() else None
 
 
 def require_key(request: Request, keys: HostKeys, level: str) -> None:
