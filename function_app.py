@@ -5,6 +5,7 @@ import azure.functions as func
 
 from blueprints.admin import bp as admin
 from blueprints.calls import bp as calls
+from blueprints.conversations import bp as conversations
 from blueprints.diagnostics import bp as diagnostics
 from blueprints.documents import bp as documents
 from blueprints.effects import bp as effects
@@ -17,5 +18,5 @@ from shared.privacy.log_filter import install_log_masking
 install_log_masking()
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-for blueprint in (admin, calls, diagnostics, documents, effects, ingestion, synthetic, tools):
+for blueprint in (admin, calls, conversations, diagnostics, documents, effects, ingestion, synthetic, tools):
     app.register_functions(blueprint)

@@ -174,6 +174,19 @@ class SessionEnded(BaseModel):
     conversation: str | None
 
 
+class CallbacksAccepted(BaseModel):
+    accepted: list[str]
+    ignored: list[str]
+
+
+class CallSession(BaseModel):
+    session_id: SessionId
+    token: str
+    customer_id: str
+    verified: bool
+    conversation: str
+
+
 class CallerTurn(BaseModel):
     caller_turn: int
 

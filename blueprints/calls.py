@@ -1,73 +1,103 @@
-"""Conversations tracked by a Durable orchestration: agent changes, tools and how each one ended.
-
-Every session (a phone call or a web chat) has one; the tool endpoint and the chat report to it.
+"""Phone calls: IncomingCall from Event Grid, Call Automation callbacks, the media path's call session, and the
+activities that hang up and transfer. The call itself is tracked by the conversation orchestration
+(blueprints/conversations.py), whose instance id is the call's id.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
 import azure.durable_functions as df
+import azure.functions as func
+
+from blueprints.http import ID, NO_BODY, BadRequestError, error_response, json_response, refusing
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
-MAX_DURATION = timedelta(hours=2)  # a conversation nobody ended is closed after this
-EVENTS_PER_EXECUTION = 50  # then continue-as-new, so the history stays short
+INCOMING_CALL = "Microsoft.Communication.IncomingCall"
+CALLBACK_BYTES = 256 * 1024  # an array of CloudEvents
 
 
-@bp.orchestration_trigger(context_name="context")
-def conversation_orchestrator(context: df.DurableOrchestrationContext):
-    from shared.calls.tracking import ACTIVITY_EVENT, ENDED_EVENT, apply, ends_conversation, parse_activity
+@bp.function_name("incoming_call")
+@bp.event_grid_trigger(arg_name="event")
+@bp.durable_client_input(client_name="client")
+async def incoming_call(event: func.EventGridEvent, client: df.DurableOrchestrationClient) -> None:
+    """Answers a call once however often Event Grid delivers it: the first delivery claims it."""
+    from shared.calls.answering import take
+    from shared.settings import get_settings
 
-    started = context.get_input()  # {"state": {...}, "deadline": iso}
-    state = started["state"]
-    deadline_at = (datetime.fromisoformat(started["deadline"]) if "deadline" in started
-                   else context.current_utc_datetime + MAX_DURATION)
-    ended = context.wait_for_external_event(ENDED_EVENT)
-    deadline = context.create_timer(deadline_at)
-    context.set_custom_status(state)
-    for _ in range(EVENTS_PER_EXECUTION):
-        activity = context.wait_for_external_event(ACTIVITY_EVENT)
-        winner = yield context.task_any([activity, ended, deadline])
-        if winner is activity:
-            reported = parse_activity(activity.result)
-            if reported is None:  # anyone with the system key can raise events: ignore, never fail
-                if not context.is_replaying:
-                    log.warning("conversation %s ignored a malformed %s event", context.instance_id, ACTIVITY_EVENT)
-                continue
-            state = apply(state, reported)
-            context.set_custom_status(state)
-            if not ends_conversation(reported):
-                continue
-        outcome = "ended" if winner is not deadline else "timed out"
-        if not deadline.is_completed:
-            deadline.cancel()
-        state = {**state, "status": outcome}
-        context.set_custom_status(state)
-        return state
-    context.continue_as_new({"state": state, "deadline": deadline_at.isoformat()})
-    return None
-
-
-async def end(client: df.DurableOrchestrationClient, session: Any) -> None:
-    from shared.calls.tracking import ENDED_EVENT
-
-    await _raise(client, session, ENDED_EVENT, None)
-
-
-async def track(client: df.DurableOrchestrationClient, session: Any, event: dict[str, Any]) -> None:
-    """Reports to the session's conversation orchestration; a conversation that ended takes no more."""
-    from shared.calls.tracking import ACTIVITY_EVENT
-
-    await _raise(client, session, ACTIVITY_EVENT, event)
-
-
-async def _raise(client: df.DurableOrchestrationClient, session: Any, name: str, data: Any) -> None:
-    if not session.call_instance_id:
+    if event.event_type != INCOMING_CALL:
+        log.info("event %s of type %s is not a call: ignored", event.id, event.event_type)
         return
+    await take(get_settings(), event.get_json(), client.start_new)
+
+
+@bp.route(route="calls/{call_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.durable_client_input(client_name="client")
+@refusing(CALLBACK_BYTES)
+async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """Call Automation callbacks (CloudEvents), admitted by the call's signed token in `token=`."""
+    from shared.calls.callbacks import MalformedCallbackError, parse_callbacks
+    from shared.calls.tokens import CALLBACK, valid
+    from shared.conversation.tracking import CALLBACK_EVENT
+    from shared.settings import get_settings
+
+    call_id = req.route_params["call_id"]
+    if not ID.match(call_id) or not valid(get_settings().call_token_key, req.params.get("token", ""), CALLBACK,
+                                          call_id):
+        return error_response(401, "missing, wrong or expired call token")
     try:
-        await client.raise_event(session.call_instance_id, name, data)
-    except Exception as error:  # gone or finished: what the caller asked for happened all the same
-        log.info("conversation %s takes no more events: %s", session.call_instance_id, error)
+        events, skipped = parse_callbacks(json.loads(req.get_body() or b"null"))
+    except (ValueError, RecursionError, MalformedCallbackError) as error:
+        raise BadRequestError(f"not a Call Automation callback: {error}") from error
+    if skipped:
+        log.info("call %s: callback types not acted on: %s", call_id, ", ".join(skipped))
+    for event in events:
+        try:
+            await client.raise_event(call_id, CALLBACK_EVENT, event.as_dict())
+        except Exception as error:  # the call's orchestration has finished: nothing left to tell
+            log.info("call %s takes no more callbacks (%s): %s", call_id, event.type, error)
+    return json_response({"accepted": [e.type for e in events], "ignored": skipped})
+
+
+@bp.route(route="calls/{call_id}/session", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@refusing(NO_BODY)
+async def call_session(req: func.HttpRequest) -> func.HttpResponse:
+    """The media path, holding the service key and the call's media token, gets the call's session."""
+    from blueprints.service import service_refusal
+    from shared.calls.answering import session_for_media
+    from shared.settings import get_settings
+
+    settings = get_settings()
+    if (refusal := service_refusal(req, settings)) is not None:
+        return refusal
+    opened = await session_for_media(settings, req.route_params["call_id"], req.headers.get("x-media-token", ""))
+    if opened is None:
+        return error_response(401, "missing, wrong or expired media token, or no such call")
+    return json_response(opened, 201)
+
+
+@bp.activity_trigger(input_name="call")
+async def open_call_session(call: dict[str, Any]) -> dict[str, Any]:
+    from shared.calls.answering import open_session
+    from shared.settings import get_settings
+
+    return await open_session(get_settings(), call["id"])
+
+
+@bp.activity_trigger(input_name="call")
+async def hang_up_call(call: dict[str, Any]) -> bool:
+    from shared.calls.answering import hang_up
+    from shared.settings import get_settings
+
+    return await hang_up(get_settings(), call["id"])
+
+
+@bp.activity_trigger(input_name="call")
+async def transfer_call(call: dict[str, Any]) -> dict[str, Any]:
+    from shared.calls.answering import transfer
+    from shared.settings import get_settings
+
+    return await transfer(get_settings(), call["id"])

@@ -81,6 +81,10 @@ def operations() -> list[Operation]:
     upload = {"type": "object", "required": ["file"],
               "properties": {"file": {"type": "string", "format": "binary",
                                       "description": "PDF, DOCX, TXT or MD, at most MAX_DOCUMENT_BYTES"}}}
+    call_token = {"name": "token", "in": "query", "required": True, "description": "the call's callback token",
+                  "schema": {"type": "string"}}
+    media_token = {"name": "x-media-token", "in": "header", "required": True,
+                   "description": "the token of the call's media URL", "schema": {"type": "string"}}
     tool_call_id = {"name": "x-tool-call-id", "in": "header", "required": False,
                     "description": "makes a retried call idempotent",
                     "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_.:-]{1,128}$"}}
@@ -169,6 +173,17 @@ def operations() -> list[Operation]:
                   {200: ("the events", {"type": "string"}), 400: refused,
                    409: ("another turn of this session is still running", m.ErrorBody), **client},
                   body=m.ChatRequest, answers="text/event-stream"),
+        Operation("post", "/api/calls/{call_id}/events", "Call Automation callbacks (CloudEvents) for one call, "
+                  "admitted by the call's signed token", PUBLIC,
+                  {200: ("what was acted on and what was ignored", m.CallbacksAccepted), 400: refused,
+                   401: ("no, a wrong or an expired call token", m.ErrorBody), 413: too_large},
+                  body={"type": "array", "items": {"type": "object"}},
+                  parameters=[_path("call_id", ID.pattern), call_token]),
+        Operation("post", "/api/calls/{call_id}/session", "The media path gets the call's session, proving the "
+                  "call's media token", SERVICE_KEY,
+                  {201: ("the session with a fresh token", m.CallSession),
+                   401: ("no or wrong x-service-key, or a wrong, expired media token", m.ErrorBody),
+                   413: too_large}, parameters=[_path("call_id", ID.pattern), media_token]),
     ]
 
 

@@ -46,7 +46,7 @@ async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationCli
     Identified is not verified: personal tools wait for verify_caller."""
     from blueprints.http import parse_body
     from shared.agents.definitions import ENTRY_AGENT
-    from shared.calls.tracking import new_state
+    from shared.conversation.tracking import new_state
     from shared.data.access import business_data
     from shared.sessions.store import sessions
     from shared.settings import get_settings
@@ -73,7 +73,7 @@ async def open_session(req: func.HttpRequest, client: df.DurableOrchestrationCli
 @refusing(NO_BODY)
 async def end_session(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     """The caller hung up or closed the chat: the session is revoked and its conversation finishes."""
-    from blueprints.calls import end
+    from blueprints.conversations import end
     from shared.sessions.store import sessions
     from shared.settings import get_settings
 
@@ -115,8 +115,8 @@ async def list_tools(req: func.HttpRequest) -> func.HttpResponse:
 async def _report(client: df.DurableOrchestrationClient, session: Any, kind: str, calls: list[Any],
                   handoffs: list[str] | None = None) -> None:
     """Tells the session's conversation orchestration what happened; it ends after end_call."""
-    from blueprints.calls import track
-    from shared.calls.tracking import report
+    from blueprints.conversations import track
+    from shared.conversation.tracking import report
 
     await track(client, session, report(kind, calls, handoffs))
 

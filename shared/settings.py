@@ -92,6 +92,28 @@ class Settings(BaseSettings):
     # How long a read-back waits for the caller's yes, and how many wrong answers verification allows.
     proposal_seconds: int = Field(5 * 60, alias="PROPOSAL_SECONDS", gt=0)
     verification_attempts: int = Field(3, alias="VERIFICATION_ATTEMPTS", ge=1, le=10)
+    # Azure Communication Services: "endpoint=https://...;accesskey=..." (offline: the local simulator).
+    acs_connection_string: str = Field("", alias="ACS_CONNECTION_STRING", repr=False)
+    # "true", "false", or a CA file to trust (the local simulator's self-signed certificate).
+    acs_verify_tls: str = Field("true", alias="ACS_VERIFY_TLS")
+    # Where ACS sends callbacks; empty: https://WEBSITE_HOSTNAME (http on loopback), as App Service sets it.
+    public_base_url: str = Field("", alias="PUBLIC_BASE_URL")
+    website_hostname: str = Field("", alias="WEBSITE_HOSTNAME")
+    # The media container's WebSocket base (wss://...), to which ACS streams each call's audio.
+    media_base_url: str = Field("ws://127.0.0.1:8765", alias="MEDIA_BASE_URL")
+    # Signs the per-call tokens in callback and media URLs.
+    call_token_key: str = Field("", alias="CALL_TOKEN_KEY", repr=False)
+    call_connect_seconds: int = Field(20, alias="CALL_CONNECT_SECONDS", gt=0)
+    # Where transfer_to_human sends the caller (E.164); empty: transfers are refused with a reason.
+    human_agent_phone: str = Field("", alias="HUMAN_AGENT_PHONE")
+
+    @property
+    def callback_base_url(self) -> str:
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = self.website_hostname
+        scheme = "http" if urlparse(f"//{host}").hostname in LOOPBACK_HOSTS else "https"
+        return f"{scheme}://{host}"
 
     @classmethod
     def settings_customise_sources(

@@ -27,6 +27,7 @@ class HostProcess:
     workdir: Path
     env: dict[str, str] = field(default_factory=dict)
     max_body_bytes: int = 1024 * 1024
+    port: int = 0  # 0: a free one; a restart may keep the last one, as a public URL stays the same
     app_root: Path = ROOT
     process: subprocess.Popen[bytes] | None = None
     base_url: str = ""
@@ -48,7 +49,7 @@ class HostProcess:
     def start(self, timeout_seconds: float = 30.0) -> HostProcess:
         self.state_file.unlink(missing_ok=True)
         command = [sys.executable, "-m", "local.host", *(["--app", self.app] if self.app else []),
-                   "--app-root", str(self.app_root), "--settings", str(self.settings_path), "--port", "0",
+                   "--app-root", str(self.app_root), "--settings", str(self.settings_path), "--port", str(self.port),
                    "--data-dir", str(self.workdir / "host"), "--max-body-bytes", str(self.max_body_bytes),
                    "--blob-poll-seconds", "0.2"]
         with open_private_log(self.log_path) as log:

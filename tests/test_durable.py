@@ -14,7 +14,7 @@ import pytest
 
 from local.host.durable.history import utc_now
 from local.stack import Endpoints
-from shared.calls.tracking import new_state
+from shared.conversation.tracking import new_state
 from tests.hosting import HostProcess, ProbeHost, product_host, wait_for
 
 

@@ -107,6 +107,9 @@ def serve(args: argparse.Namespace, keys: HostKeys, index: FunctionIndex, config
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
     base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    # As App Service does: the app builds its own callback URLs from it.
+    if not os.environ.get("WEBSITE_HOSTNAME"):
+        os.environ["WEBSITE_HOSTNAME"] = base_url.removeprefix("http://")
     private_dir(args.data_dir)
     store = DurableStore(args.data_dir / f"{config.hub_name}.sqlite3")
     queue_services = QueueServices()

@@ -33,9 +33,11 @@ CONTAINERS = {
     "documents": "/id",
     # Conversations with an identified caller: every tool call reads one by id.
     "sessions": "/id",
+    # One item per phone call, created by whoever answers it first: Event Grid delivers at least once.
+    "calls": "/id",
 }
 # Containers whose items carry their own `ttl`: Cosmos DB deletes them once it runs out.
-EXPIRING = {"sessions"}
+EXPIRING = {"sessions", "calls"}
 
 
 class CosmosStore:

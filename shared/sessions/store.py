@@ -51,14 +51,23 @@ class Sessions:
         self._container = container
         self._settings = settings
 
-    async def open(self, customer_id: str, channel: Literal["phone", "chat"]) -> tuple[Session, str]:
-        """A new session with a conversation orchestration id of its own; the token is returned only here."""
+    async def open(self, customer_id: str, channel: Literal["phone", "chat"], orchestration: str | None = None
+                   ) -> tuple[Session, str]:
+        """A new session reporting to `orchestration` (a call's), else to a conversation orchestration of its
+        own; the token is returned only here. An unknown caller's session has no customer (`""`)."""
         token, session_id, now = secrets.token_urlsafe(32), f"ses-{uuid.uuid4().hex}", _now()
         lifetime = self._settings.session_max_seconds
         session = Session(id=session_id, customer_id=customer_id, channel=channel, token_sha256=_digest(token),
                           created_at=now, expires_at=now + timedelta(seconds=lifetime), last_seen_at=now,
-                          call_instance_id=f"conversation-{session_id}", ttl=lifetime + TTL_MARGIN)
+                          call_instance_id=orchestration or f"conversation-{session_id}", ttl=lifetime + TTL_MARGIN)
         await create_if_absent(self._container, session)
+        return session, token
+
+    async def new_token(self, session_id: str) -> tuple[Session, str]:
+        """A fresh token for a session opened by the server (a call's, handed to the media path); the old one
+        stops working."""
+        token = secrets.token_urlsafe(32)
+        session = await self.change(session_id, lambda s: s.model_copy(update={"token_sha256": _digest(token)}))
         return session, token
 
     async def get(self, session_id: str) -> Session | None:

@@ -1,4 +1,5 @@
-"""What a conversation's orchestration keeps: agents in order, tools used, turns, how it ended.
+"""What a conversation's orchestration keeps: agents in order, tools used, turns, the call's phases
+with their times, how it ended.
 
 Plain functions over a JSON-able state, so the orchestrator stays a thin replayable loop.
 """
@@ -9,13 +10,34 @@ import json
 from typing import Any
 
 ACTIVITY_EVENT = "activity"
+CALLBACK_EVENT = "callback"  # a Call Automation callback, as shared.calls.callbacks reads it
 ENDED_EVENT = "ended"
 RECENT_TOOLS = 20  # custom status stays small (Azure caps it at 16 KB)
 
 
-def new_state(session_id: str, entry_agent: str) -> dict[str, Any]:
-    return {"session_id": session_id, "status": "active", "agents": [entry_agent], "turns": 0,
-            "tool_counts": {}, "recent_tools": [], "refused": 0, "events": 0}
+def new_state(session_id: str, entry_agent: str, channel: str = "chat", call: dict[str, Any] | None = None
+              ) -> dict[str, Any]:
+    """`call`, for a phone call: its id, connection id and caller; its phases go into `timeline`."""
+    return {"session_id": session_id, "channel": channel, "status": "active", "phase": "in conversation",
+            "timeline": [], "agents": [entry_agent], "turns": 0, "tool_counts": {}, "recent_tools": [],
+            "refused": 0, "events": 0, "verified": False, **({"call": call, "phase": "answered"} if call else {})}
+
+
+def enter(state: dict[str, Any], phase: str, at: str) -> dict[str, Any]:
+    """The conversation moved on (answered, connected, transferring, ended, post-call), at `at` (ISO time)."""
+    return {**state, "phase": phase, "timeline": [*state["timeline"], {"phase": phase, "at": at}]}
+
+
+def parse_callback(payload: Any) -> dict[str, Any] | None:
+    """A callback event raised to the orchestration (see shared.calls.callbacks.CallEvent), or None."""
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except json.JSONDecodeError:
+            return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+        return None
+    return payload
 
 
 def parse_activity(payload: Any) -> dict[str, Any] | None:
@@ -53,7 +75,13 @@ def apply(state: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:
         state["tool_counts"] = {**state["tool_counts"], tool["name"]: state["tool_counts"].get(tool["name"], 0) + 1}
         state["recent_tools"] = [*state["recent_tools"], {"name": tool["name"], "ok": tool["ok"]}][-RECENT_TOOLS:]
         state["refused"] += 0 if tool["ok"] else 1
+        if tool["name"] == "verify_caller" and tool["ok"]:
+            state["verified"] = True
     return state
+
+
+def asks_for_a_human(activity: dict[str, Any]) -> bool:
+    return any(t["name"] == "transfer_to_human" and t["ok"] for t in activity.get("tools", []))
 
 
 def ends_conversation(activity: dict[str, Any]) -> bool:

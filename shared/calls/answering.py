@@ -1,0 +1,110 @@
+"""Taking a call: claim it, open its session, start its orchestration, answer it with media streaming.
+
+The orchestration starts before the answer, so the CallConnected callback that may follow at once
+always finds it. The session is opened by the server from the caller's number: identified, not
+verified. Nothing heavy is imported before the answer goes out (callers hear the ringing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from shared.calls import automation, tokens
+from shared.calls.incoming import NotACallError, parse_incoming
+from shared.calls.records import call_records
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+StartNew = Callable[[str, str, Any], Awaitable[Any]]
+
+
+async def take(settings: Settings, data: Any, start_new: StartNew) -> str | None:
+    """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery.
+    Only the claim and the orchestration's start come before the answer: the caller's session is opened
+    by the orchestration's first activity, while the call connects."""
+    from shared.agents.definitions import ENTRY_AGENT
+    from shared.conversation.tracking import new_state
+
+    try:
+        call = parse_incoming(data)
+    except NotACallError as error:
+        log.warning("an IncomingCall event was refused: %s", error)
+        return None
+    if not await (await call_records(settings)).claim(call.call_id, call.caller):
+        log.info("call %s was already taken: repeated delivery ignored", call.call_id)
+        return None
+    await start_new("conversation_orchestrator", call.call_id, {"state": new_state(
+        "", ENTRY_AGENT, "phone", call={"id": call.call_id, "connect_seconds": settings.call_connect_seconds})})
+    key = settings.call_token_key
+    callback = (f"{settings.callback_base_url}/api/calls/{call.call_id}/events"
+                f"?token={tokens.issue(key, tokens.CALLBACK, call.call_id)}")
+    media = (f"{settings.media_base_url.rstrip('/')}/media/{call.call_id}"
+             f"?token={tokens.issue(key, tokens.MEDIA, call.call_id)}")
+    connection_id = await automation.answer(settings, call.context, callback, media)
+    await (await call_records(settings)).answered(call.call_id, connection_id)
+    log.info("call %s answered (connection %s)", call.call_id, connection_id)
+    return call.call_id
+
+
+async def open_session(settings: Settings, call_id: str) -> dict[str, Any]:
+    """The call's session, for the caller identified by number (identified, not verified); once per call."""
+    from shared.data.access import business_data
+    from shared.sessions.store import sessions
+
+    records = await call_records(settings)
+    record = await records.get(call_id)
+    if record is None:
+        raise RuntimeError(f"no record of call {call_id}")
+    if record.session_id is None:
+        customer = await (await business_data(settings)).customers.by_phone(record.caller)
+        session, _ = await (await sessions(settings)).open(customer.id if customer else "", "phone",
+                                                           orchestration=call_id)
+        await records.with_session(call_id, session.id)
+        record = record.model_copy(update={"session_id": session.id})
+    session = await (await sessions(settings)).get(record.session_id)
+    return {"session_id": record.session_id, "known_caller": bool(session and session.customer_id)}
+
+
+async def session_for_media(settings: Settings, call_id: str, media_token: str) -> dict[str, Any] | None:
+    """The call's session with a fresh token, for the media path that proves the call's media token."""
+    from shared.sessions.store import sessions
+
+    if not tokens.valid(settings.call_token_key, media_token, tokens.MEDIA, call_id):
+        return None
+    record = await (await call_records(settings)).get(call_id)
+    if record is None or record.session_id is None:  # not answered, or its session not open yet
+        return None
+    session, token = await (await sessions(settings)).new_token(record.session_id)
+    return {"session_id": session.id, "token": token, "customer_id": session.customer_id,
+            "verified": session.verified, "conversation": session.call_instance_id}
+
+
+async def hang_up(settings: Settings, call_id: str) -> bool:
+    """False when there is nothing to hang up (never answered, or already gone)."""
+    record = await (await call_records(settings)).get(call_id)
+    if record is None or record.connection_id is None:
+        return False
+    try:
+        await automation.hang_up(settings, record.connection_id)
+    except Exception as error:  # the caller hung up first: the call is gone either way
+        if getattr(error, "status_code", None) != 404:
+            raise
+        return False
+    return True
+
+
+async def transfer(settings: Settings, call_id: str) -> dict[str, Any]:
+    """Asks ACS to transfer the call to the human line; {"ok": False, "reason"} leaves the caller with the agent."""
+    record = await (await call_records(settings)).get(call_id)
+    if not settings.human_agent_phone:
+        return {"ok": False, "reason": "no human line is configured (HUMAN_AGENT_PHONE)"}
+    if record is None or record.connection_id is None:
+        return {"ok": False, "reason": "the call is not connected"}
+    try:
+        await automation.transfer(settings, record.connection_id, settings.human_agent_phone)
+    except Exception as error:
+        log.warning("call %s: the transfer was refused: %s", call_id, type(error).__name__)
+        return {"ok": False, "reason": "the transfer was refused"}
+    return {"ok": True}
