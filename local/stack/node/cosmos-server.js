@@ -14,7 +14,9 @@ if (!Number.isInteger(port) || !dataDir) {
   process.exit(2);
 }
 
-const journal = keepOnDisk(path.join(dataDir, "journal.jsonl"), expireItems);
+// Rewritten from the live state past this size (and at each start); a setting for tests.
+const compactAfterBytes = Number(process.env.COSMOS_JOURNAL_COMPACT_BYTES) || 64 * 1024 * 1024;
+const journal = keepOnDisk(path.join(dataDir, "journal.jsonl"), compactAfterBytes, expireItems);
 const server = createHttpsServer({ keepAlive: true });
 // The durability point: a response leaves only once every change made before it is on disk, so
 // whatever a client has seen survives a crash.

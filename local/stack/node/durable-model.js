@@ -3,26 +3,30 @@
 // Every change to the model goes through two methods of its `Items` base class: `_set` (create,
 // replace, upsert, patch; of a database, container, item or UDF) and `delete`. Both are wrapped to
 // append the stored record (with its _rid, _etag and _ts) or the removal to a journal, and the model
-// is rebuilt from the journal when the server creates its account. A record's `_self`
-// (/dbs/<rid>/colls/<rid>/docs/<rid>/) says where it belongs. Partition key ranges are derived from
-// their container and not recorded.
+// is rebuilt from the journal when the server creates its account. A record names its kind; its
+// _rid says which database and container it belongs in (the package's ResourceId encoding).
+// Partition key ranges are derived from their container and not recorded.
 "use strict";
 const Account = require("@vercel/cosmosdb-server/lib/account").default;
+const Collections = require("@vercel/cosmosdb-server/lib/account/collections").default;
+const Databases = require("@vercel/cosmosdb-server/lib/account/databases").default;
+const Documents = require("@vercel/cosmosdb-server/lib/account/documents").default;
 const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
-const PartitionKeyRanges = require("@vercel/cosmosdb-server/lib/account/partition-key-ranges").default;
+const ResourceId = require("@vercel/cosmosdb-server/lib/account/resource-id").default;
 const UserDefinedFunctions = require("@vercel/cosmosdb-server/lib/account/user-defined-functions").default;
 const { Journal } = require("./journal");
 
-const CHILDREN = { colls: "collections", docs: "documents", udfs: "userDefinedFunctions" };
+const KINDS = new Map([[Databases, "dbs"], [Collections, "colls"], [Documents, "docs"], [UserDefinedFunctions, "udfs"]]);
 
 let journal = null; // set while changes are being recorded, not while they are replayed
 
 const set = Items.prototype._set;
 Items.prototype._set = function recordSet(data) {
   const stored = set.call(this, data);
-  if (journal && !(this instanceof PartitionKeyRanges)) {
+  const kind = KINDS.get(this.constructor);
+  if (journal && kind) {
     // `n` restores the counter the next _rid is made from.
-    journal.append({ put: stored, n: this._ridCount });
+    journal.append({ kind, put: stored, n: this._ridCount });
   }
   return stored;
 };
@@ -31,33 +35,31 @@ const remove = Items.prototype.delete;
 Items.prototype.delete = function recordDelete(idOrRid, partition) {
   const stored = this._item("/id", idOrRid, partition).read();
   const result = remove.call(this, idOrRid, partition);
-  if (journal && !(this instanceof PartitionKeyRanges)) {
-    journal.append({ del: stored._self });
+  const kind = KINDS.get(this.constructor);
+  if (journal && kind) {
+    journal.append({ kind, del: stored._rid });
   }
   return result;
 };
 
-// The collection (`Items`) a `_self` path belongs in, and the record's _rid in it.
-function locate(account, self) {
-  const parts = self.split("/").filter(Boolean);
-  let items = account.databases;
-  for (let i = 1; i < parts.length - 1; i += 2) {
-    const parent = items._data.get(parts[i]);
-    if (!parent) {
-      throw new Error(`the journal names ${self} but ${parts.slice(0, i + 1).join("/")} does not exist`);
-    }
-    items = parent[CHILDREN[parts[i + 1]]];
-  }
-  return [items, parts[parts.length - 1]];
+// The `Items` a record of this kind and _rid belongs in.
+function itemsOf(account, kind, rid) {
+  if (kind === "dbs") return account.databases;
+  const id = ResourceId.parse(rid);
+  const database = account.databases._data.get(id.getDatabaseId().toString());
+  if (kind === "colls" && database) return database.collections;
+  const container = database?.collections._data.get(id.getDocumentCollectionId().toString());
+  if (!container) throw new Error(`the journal names ${kind} ${rid}, whose parent does not exist`);
+  return kind === "docs" ? container.documents : container.userDefinedFunctions;
 }
 
 function replay(account, record) {
   if (record.del !== undefined) {
-    const [items, rid] = locate(account, record.del);
-    if (items._data.has(rid)) items.delete(rid, undefined);
+    const items = itemsOf(account, record.kind, record.del);
+    if (items._data.has(record.del)) items.delete(record.del, undefined);
     return;
   }
-  const [items] = locate(account, record.put._self);
+  const items = itemsOf(account, record.kind, record.put._rid);
   items._set(record.put);
   items._ridCount = Math.max(items._ridCount, record.n);
   if (items instanceof UserDefinedFunctions) {
@@ -70,8 +72,9 @@ function replay(account, record) {
 function snapshot(account) {
   const records = [];
   const add = items => {
+    const kind = KINDS.get(items.constructor);
     for (const entry of items._data.values()) {
-      records.push({ put: entry.read(), n: items._ridCount });
+      records.push({ kind, put: entry.read(), n: items._ridCount });
       for (const children of [entry.collections, entry.userDefinedFunctions, entry.documents]) {
         if (children) add(children);
       }
@@ -83,9 +86,9 @@ function snapshot(account) {
 
 // Makes the server's account durable in the journal `file`; returns the journal. `onReady(account)`
 // runs once the account is rebuilt, before the server answers its first request.
-function keepOnDisk(file, onReady) {
+function keepOnDisk(file, compactAfterBytes, onReady) {
   let account = null;
-  const durable = new Journal(file, () => snapshot(account));
+  const durable = new Journal(file, () => snapshot(account), compactAfterBytes);
   const accountModule = require("@vercel/cosmosdb-server/lib/account");
   // The server creates its one account when it starts listening, through this export.
   accountModule.default = class DurableAccount extends Account {

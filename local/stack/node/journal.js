@@ -11,13 +11,14 @@ const fs = require("fs");
 const path = require("path");
 
 const SNAPSHOT_RECORDS_PER_LINE = 1000;
-const COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 
 class Journal {
-  // `snapshot()` returns the records that rebuild the live state: the journal's compacted form.
-  constructor(file, snapshot) {
+  // `snapshot()` returns the records that rebuild the live state: the journal's compacted form. The
+  // file is compacted once it exceeds `compactAfterBytes` and twice its last compacted size.
+  constructor(file, snapshot, compactAfterBytes) {
     this.file = file;
     this.snapshot = snapshot;
+    this.compactAfterBytes = compactAfterBytes;
     this.fd = null;
     this.pending = [];
     this.appended = 0; // records appended so far
@@ -79,7 +80,7 @@ class Journal {
       const ready = this.waiters.filter(([seq]) => seq <= upTo);
       this.waiters = this.waiters.filter(([seq]) => seq > upTo);
       for (const [, callback] of ready) callback();
-      if (this.pending.length === 0 && this.size > COMPACT_AFTER_BYTES && this.size > 2 * this.compactedSize) {
+      if (this.pending.length === 0 && this.size > this.compactAfterBytes && this.size > 2 * this.compactedSize) {
         this.compact();
       }
       this.flush();
