@@ -47,3 +47,4 @@ bench: setup
 	$(PY) bench/synthetic.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/ingest.py
+	$(PY) bench/cosmos.py

@@ -84,8 +84,9 @@ def _cosmos_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
 
 def _answers_https(port: int) -> bool:
     """The Cosmos stand-in rebuilds its data from its journal before it answers."""
-    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5,
-                                             context=ssl._create_unverified_context())  # its own self-signed cert
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # its certificate is self-signed
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=context)
     try:
         connection.request("GET", "/")
         connection.getresponse().read()
@@ -155,6 +156,7 @@ class Stack:
         ports = dict(zip(STANDARD_PORTS, free_ports([preferred.get(name, 0) for name in STANDARD_PORTS]),
                          strict=True))
         launches = {service.name: self._launch(service, ports) for service in SERVICES}
+        endpoints = self._record(launches)  # from now on down() can stop them, whatever happens
         deadline = time.monotonic() + timeout_seconds
         try:
             for service in SERVICES:
@@ -163,13 +165,13 @@ class Stack:
                         break
                     fresh = free_ports([0] * len(service.ports))
                     launches[service.name] = self._launch(service, dict(zip(service.ports, fresh, strict=True)))
+                    endpoints = self._record(launches)
                 else:
                     raise RuntimeError(f"{service.name} lost its ports to other processes {PORT_ATTEMPTS} times")
         except BaseException:
-            self._record(launches)
             self.down()
             raise
-        return self._record(launches)
+        return endpoints
 
     def down(self) -> None:
         state = self._state()
