@@ -1,13 +1,15 @@
 """The Cosmos stand-in's round trip for what a tool call does: a point read, then a replace with its etag.
 
 Through the async SDK as the product uses it, one call after another, 500 pairs after a warm-up,
-on a stack of its own; also the create rate (each create waits for its write to reach the disk).
+on a stack of its own; also the create rate. Each write is acknowledged once its journal line is
+fdatasync'ed, so the disk's own fdatasync time (printed first) is part of every write's.
 Run: .venv/bin/python bench/cosmos.py
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -24,6 +26,20 @@ sys.path.insert(0, str(ROOT))
 from local.stack import Stack  # noqa: E402
 
 PAIRS, WARM_UP, CREATES = 500, 50, 500
+
+
+def fdatasync_ms(folder: Path, rounds: int = 200) -> float:
+    """Median time of appending a line and fdatasync'ing it, in `folder`."""
+    timings = []
+    with (folder / "fdatasync.probe").open("ab") as probe:
+        for _ in range(rounds):
+            began = time.perf_counter()
+            probe.write(b"[{}]\n")
+            probe.flush()
+            os.fdatasync(probe.fileno())
+            timings.append((time.perf_counter() - began) * 1000)
+    (folder / "fdatasync.probe").unlink()
+    return statistics.median(timings)
 
 
 async def read_replace(container: ContainerProxy) -> list[float]:
@@ -47,6 +63,7 @@ async def create_rate(container: ContainerProxy) -> float:
 
 
 async def measure(stack_dir: Path) -> None:
+    print(f"append + fdatasync on this disk: p50 {fdatasync_ms(stack_dir):.2f} ms")
     endpoints = Stack(stack_dir).up(prefer_standard_ports=False)
     async with CosmosClient(endpoints.cosmos_endpoint, credential=endpoints.cosmos_key,
                             connection_verify=False) as client:
