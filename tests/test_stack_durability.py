@@ -28,7 +28,7 @@ from azure.cosmos.exceptions import (
 )
 
 from local import processes
-from local.stack import COSMOS_BIN, Endpoints, Stack
+from local.stack import COSMOS_BIN, COSMOS_KEY, Endpoints, Stack
 from shared.data.cosmos import CONTAINERS
 
 DATABASE = "callcenter"
@@ -90,6 +90,21 @@ def test_everything_survives_a_stop_and_a_kill(stack_dir: Path) -> None:
     crash_cosmos(stack)
     db = database(stack.up(prefer_standard_ports=False))
     assert_read_back(db, written)
+
+
+def test_no_rid_is_given_twice_even_after_everything_was_deleted(stack_dir: Path) -> None:
+    stack = Stack(stack_dir)
+    client = CosmosClient(stack.up(prefer_standard_ports=False).cosmos_endpoint, credential=COSMOS_KEY,
+                          connection_verify=False)
+    gone = client.create_database("old")
+    old_rid = gone.read()["_rid"]
+    client.delete_database("old")
+    for _ in range(2):  # the first start compacts the journal down to nothing, the second reads that
+        stack.down()
+        stack.up(prefer_standard_ports=False)
+    client = CosmosClient(stack.up(prefer_standard_ports=False).cosmos_endpoint, credential=COSMOS_KEY,
+                          connection_verify=False)
+    assert client.create_database("new").read()["_rid"] != old_rid
 
 
 def test_etags_and_conflicts_hold_across_a_restart(stack_dir: Path) -> None:

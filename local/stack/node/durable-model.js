@@ -42,7 +42,8 @@ Items.prototype.delete = function recordDelete(idOrRid, partition) {
   return result;
 };
 
-// The `Items` a record of this kind and _rid belongs in.
+// The `Items` a record of this kind and _rid belongs in (or, for a counter, the `Items` of this kind
+// under the parent with this _rid).
 function itemsOf(account, kind, rid) {
   if (kind === "dbs") return account.databases;
   const id = ResourceId.parse(rid);
@@ -54,6 +55,11 @@ function itemsOf(account, kind, rid) {
 }
 
 function replay(account, record) {
+  if (record.count !== undefined) {
+    const items = itemsOf(account, record.kind, record.in);
+    items._ridCount = Math.max(items._ridCount, record.count);
+    return;
+  }
   if (record.del !== undefined) {
     const items = itemsOf(account, record.kind, record.del);
     if (items._data.has(record.del)) items.delete(record.del, undefined);
@@ -68,19 +74,22 @@ function replay(account, record) {
   }
 }
 
-// The records that rebuild the whole model, parents first.
+// The records that rebuild the whole model, parents first. Each `Items` also gets its _rid counter,
+// so that no _rid is given twice even after all its items are gone.
 function snapshot(account) {
   const records = [];
-  const add = items => {
+  const add = (items, parentRid) => {
     const kind = KINDS.get(items.constructor);
+    records.push({ kind, count: items._ridCount, in: parentRid });
     for (const entry of items._data.values()) {
-      records.push({ kind, put: entry.read(), n: items._ridCount });
+      const stored = entry.read();
+      records.push({ kind, put: stored, n: items._ridCount });
       for (const children of [entry.collections, entry.userDefinedFunctions, entry.documents]) {
-        if (children) add(children);
+        if (children) add(children, stored._rid);
       }
     }
   };
-  add(account.databases);
+  add(account.databases, undefined);
   return records;
 }
 
