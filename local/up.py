@@ -43,7 +43,9 @@ def host_state(data_dir: Path) -> dict | None:
 
 
 def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeout_seconds: float = 60.0) -> Running:
-    """Starts what is not running. A `state_dir` other than `.local` gets a stack on free ports."""
+    """Starts what is not running, keeping all state under `state_dir` (default `.local`): the
+    stack's data, the host's Durable history and receipts, the local knowledge index. Another
+    `state_dir` gets a stack on free ports."""
     state_dir = state_dir or root / ".local"
     # Ours by name, and they hold the logs: 0700 even when an older version made them.
     stack_dir, host_dir = own_dir(state_dir / "stack"), own_dir(state_dir / "host")
@@ -56,8 +58,8 @@ def up(root: Path, state_dir: Path | None = None, port: int | None = None, timeo
         command = [sys.executable, "-m", HOST_MARKER, "--data-dir", str(host_dir)]
         if port is not None:
             command += ["--port", str(port)]
-        # The stack's endpoints replace the file's emulator defaults; explicit environment wins.
-        env = {**endpoints.as_settings(), **os.environ}
+        # The stack's endpoints and the state folder replace the file's defaults; explicit environment wins.
+        env = {**endpoints.as_settings(), "LOCAL_DATA_DIR": str(state_dir / "data"), **os.environ}
         process = processes.start(command, host_dir / "host.log", cwd=root, env=env)
         state = _wait_ready(host_dir, process, timeout_seconds)
     settings = json.loads((root / "local.settings.json").read_text())

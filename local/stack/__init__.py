@@ -1,20 +1,28 @@
 """The offline stand-ins for Azure Storage (Azurite) and Cosmos DB, on loopback ports.
 
-`Stack(dir).up()` starts what is not running, waits until each service answers and records
-PIDs and ports in `dir/stack.json`; `down()` stops only those PIDs. The product reaches the
-services through the same SDK code and settings it uses against Azure.
+`Stack(dir).up()` starts what is not running, waits until each service's own process listens on
+its ports and answers, and records PIDs and ports in `dir/stack.json`; `down()` stops only those
+PIDs. A port found free can be taken by another stack starting at the same moment: the service
+that loses it exits and starts again on ports the kernel picks, so two stacks never share a port.
+Both keep their data under `dir` (Azurite's files, the Cosmos stand-in's journal): a stop or a
+crash loses nothing acknowledged. The product reaches the services through the same SDK code and
+settings it uses against Azure.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
-import socket
+import ssl
+import subprocess
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from local import processes
 from local.private import private_dir
+from local.stack.listeners import free_ports, listens_on
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 AZURITE_BIN = NODE_DIR / "node_modules/azurite/dist/src/azurite.js"
@@ -24,6 +32,8 @@ AZURITE_ACCOUNT = "devstoreaccount1"
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 COSMOS_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
 STANDARD_PORTS = {"blob": 10000, "queue": 10001, "table": 10002, "cosmos": 8081}
+# How often a service may lose its ports to another process before the stack gives up.
+PORT_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,61 @@ class Endpoints:
         }
 
 
+def _azurite_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
+    return ["node", str(AZURITE_BIN), "--location", str(data_dir / "azurite"),
+            "--blobHost", "127.0.0.1", "--blobPort", str(ports["blob"]),
+            "--queueHost", "127.0.0.1", "--queuePort", str(ports["queue"]),
+            "--tableHost", "127.0.0.1", "--tablePort", str(ports["table"]),
+            # The current SDKs send API versions Azurite 3.35 does not know yet.
+            "--skipApiVersionCheck", "--disableTelemetry", "--loose"]
+
+
+def _cosmos_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
+    return ["node", str(COSMOS_BIN), str(ports["cosmos"]), str(data_dir / "cosmos")]
+
+
+def _answers_https(port: int) -> bool:
+    """The Cosmos stand-in rebuilds its data from its journal before it answers."""
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # its certificate is self-signed
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=context)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        return True
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    ports: tuple[str, ...]  # the Endpoints ports it serves
+    program: Path  # its name in the command line tells our process from a reused PID
+    command: Callable[[Mapping[str, int], Path], list[str]]
+    answers: Callable[[int], bool] | None = None  # ready once listening unless given
+
+    @property
+    def log(self) -> str:
+        return f"{self.name}.log"
+
+
+SERVICES = (
+    Service("azurite", ("blob", "queue", "table"), AZURITE_BIN, _azurite_command),
+    Service("cosmos", ("cosmos",), COSMOS_BIN, _cosmos_command, _answers_https),
+)
+
+
+@dataclass(frozen=True)
+class _Launch:
+    service: Service
+    ports: dict[str, int]
+    process: subprocess.Popen[bytes]
+    log_offset: int  # where its output starts in the log
+
+
 class Stack:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir.resolve()
@@ -73,33 +138,40 @@ class Stack:
             return Endpoints(**state["endpoints"])
         return None
 
-    def up(self, prefer_standard_ports: bool = True, timeout_seconds: float = 30.0) -> Endpoints:
-        """Starts the services unless this stack already runs; idempotent."""
+    def up(self, prefer_standard_ports: bool = True, timeout_seconds: float = 30.0,
+           preferred_ports: Mapping[str, int] | None = None) -> Endpoints:
+        """Starts the services unless this stack already runs; idempotent.
+
+        Each service first tries `preferred_ports` (default: the standard emulator ports, unless
+        `prefer_standard_ports` is false), then ports the kernel picks.
+        """
         alive = self.running(self.data_dir)
         if alive:
             return alive
         self.down()  # whatever half of a previous stack survived
         if not AZURITE_BIN.exists():
             raise FileNotFoundError(f"{AZURITE_BIN} is missing: run `make setup` to install the stand-ins")
-        ports = {name: _free_port(port if prefer_standard_ports else 0) for name, port in STANDARD_PORTS.items()}
-        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"])
         private_dir(self.data_dir)  # it holds the logs
-        azurite = processes.start(
-            ["node", str(AZURITE_BIN), "--location", str(self.data_dir / "azurite"),
-             "--blobHost", "127.0.0.1", "--blobPort", str(ports["blob"]),
-             "--queueHost", "127.0.0.1", "--queuePort", str(ports["queue"]),
-             "--tableHost", "127.0.0.1", "--tablePort", str(ports["table"]),
-             # The current SDKs send API versions Azurite 3.35 does not know yet.
-             "--skipApiVersionCheck", "--disableTelemetry", "--loose"],
-            self.data_dir / "azurite.log",
-        )
-        cosmos = processes.start(["node", str(COSMOS_BIN), str(ports["cosmos"])], self.data_dir / "cosmos.log",
-                                 cwd=NODE_DIR)
-        state = {"endpoints": asdict(endpoints), "azurite_pid": azurite.pid, "cosmos_pid": cosmos.pid}
-        self.state_file.write_text(json.dumps(state, indent=2))
-        for service, port in ports.items():
-            log = "cosmos.log" if service == "cosmos" else "azurite.log"
-            _wait_for_port(port, timeout_seconds, f"{service} (see {self.data_dir / log})")
+        preferred = preferred_ports if preferred_ports is not None else (
+            STANDARD_PORTS if prefer_standard_ports else {})
+        ports = dict(zip(STANDARD_PORTS, free_ports([preferred.get(name, 0) for name in STANDARD_PORTS]),
+                         strict=True))
+        launches = {service.name: self._launch(service, ports) for service in SERVICES}
+        endpoints = self._record(launches)  # from now on down() can stop them, whatever happens
+        deadline = time.monotonic() + timeout_seconds
+        try:
+            for service in SERVICES:
+                for _ in range(PORT_ATTEMPTS):
+                    if self._serving(launches[service.name], deadline):
+                        break
+                    fresh = free_ports([0] * len(service.ports))
+                    launches[service.name] = self._launch(service, dict(zip(service.ports, fresh, strict=True)))
+                    endpoints = self._record(launches)
+                else:
+                    raise RuntimeError(f"{service.name} lost its ports to other processes {PORT_ATTEMPTS} times")
+        except BaseException:
+            self.down()
+            raise
         return endpoints
 
     def down(self) -> None:
@@ -109,31 +181,46 @@ class Stack:
                 processes.stop(pid, marker)
         self.state_file.unlink(missing_ok=True)
 
+    def _launch(self, service: Service, ports: Mapping[str, int]) -> _Launch:
+        log = self.data_dir / service.log
+        offset = log.stat().st_size if log.exists() else 0
+        process = processes.start(service.command(ports, self.data_dir), log, cwd=NODE_DIR)
+        return _Launch(service, {name: ports[name] for name in service.ports}, process, offset)
+
+    def _serving(self, launch: _Launch, deadline: float) -> bool:
+        """True once the service's own process listens on all its ports and answers; False if it
+        exited because one of them was taken."""
+        service, pid = launch.service, launch.process.pid
+        while time.monotonic() < deadline:
+            if launch.process.poll() is not None:
+                output = self._log_since(launch)
+                if "EADDRINUSE" in output:
+                    return False
+                raise RuntimeError(f"{service.name} exited with {launch.process.returncode}:\n{output[-3000:]}")
+            if all(listens_on(pid, port) for port in launch.ports.values()) and (
+                    service.answers is None or all(service.answers(port) for port in launch.ports.values())):
+                return True
+            time.sleep(0.05)
+        raise TimeoutError(f"{service.name} did not listen on 127.0.0.1:{sorted(launch.ports.values())} within "
+                           f"the timeout (see {self.data_dir / service.log})")
+
+    def _log_since(self, launch: _Launch) -> str:
+        with (self.data_dir / launch.service.log).open("rb") as log:
+            log.seek(launch.log_offset)
+            return log.read().decode(errors="replace")
+
+    def _record(self, launches: Mapping[str, _Launch]) -> Endpoints:
+        ports = {name: port for launch in launches.values() for name, port in launch.ports.items()}
+        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"])
+        state = {"endpoints": asdict(endpoints), **{f"{name}_pid": launch.process.pid
+                                                     for name, launch in launches.items()}}
+        self.state_file.write_text(json.dumps(state, indent=2))
+        return endpoints
+
     def _state(self) -> dict | None:
         return json.loads(self.state_file.read_text()) if self.state_file.is_file() else None
 
     @staticmethod
     def _markers(state: dict) -> list[tuple[int, str]]:
-        return [(state["azurite_pid"], AZURITE_BIN.name), (state["cosmos_pid"], COSMOS_BIN.name)]
-
-
-def _free_port(preferred: int) -> int:
-    """The preferred port when it is free, else one the kernel picks."""
-    for candidate in (preferred, 0):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", candidate))
-            except OSError:
-                continue
-            return int(probe.getsockname()[1])
-    raise OSError("no free loopback port")
-
-
-def _wait_for_port(port: int, timeout_seconds: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} did not listen on 127.0.0.1:{port} within {timeout_seconds:g} s")
+        return [(state[f"{service.name}_pid"], service.program.name) for service in SERVICES
+                if f"{service.name}_pid" in state]
