@@ -61,9 +61,7 @@ bench: setup
 	$(PY) bench/synthetic.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/ingest.py
-<<<<<<< HEAD
 	$(PY) bench/privacy.py
 	$(PY) bench/turn_text.py
-=======
 	$(PY) bench/cosmos.py
->>>>>>> stack
+	$(PY) bench/answer.py

@@ -1,13 +1,14 @@
 """`make demo`: the product's main job on the embedded default, end to end.
 
-Starts the local stack and the host (unless already up), runs the diagnostics orchestration,
-creates the synthetic company when none exists (a Durable fan-out into Cosmos DB), shows the
-dashboard, indexes the sample knowledge corpus, holds a short chat with the agents, and stops
-what it started.
+Starts the ACS simulator, the local stack and the host (unless already up), runs the diagnostics
+orchestration, creates the synthetic company when none exists (a Durable fan-out into Cosmos DB),
+shows the dashboard, indexes the sample knowledge corpus, holds a short chat with the agents,
+places a phone call through the simulator, and stops what it started.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -16,7 +17,10 @@ from pathlib import Path
 
 import httpx
 
-from local.up import down, up
+from local.acs.simulator import AcsSimulator
+from local.host.config import HostKeys
+from local.phone_call import place_call
+from local.up import Running, down, up
 
 TERMINAL = {"Completed", "Failed", "Terminated"}
 DEMO_COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 50, "products": 20,
@@ -110,11 +114,33 @@ def show_dashboard(http: httpx.Client) -> None:
         print(f"  {dimension[3:]:<10} " + ", ".join(f"{key} {count}" for key, count in top))
 
 
+def phone_call(http: httpx.Client, simulator: AcsSimulator, running: Running) -> bool:
+    """A call from the first customer, who verifies, asks for their details and hangs up."""
+    customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
+    before = http.get("/api/admin/dashboard").json()["conversations"]
+    print(f"\nphone call from {customer['first_name']} {customer['last_name']} through the ACS simulator:")
+    done = place_call(simulator, http, service_key=running.service_key,
+                      system_key=HostKeys("", running.master_key).system_key, customer=customer, lines=[
+        "I want to check if you have the up-to-date information about me.",
+        f"My postal code is {customer['address']['postal_code']} and my date of birth is "
+        f"{customer['date_of_birth']}.", "That's all, thank you"])
+    after = http.get("/api/admin/dashboard").json()["conversations"]
+    print(f"  dashboard: {before} -> {after} conversations")
+    return done["runtimeStatus"] == "Completed"
+
+
 def main() -> int:
     root = Path.cwd()
     started = time.perf_counter()
-    running = up(root)
-    print(f"stack and host up in {time.perf_counter() - started:.1f} s at {running.base_url}")
+    with AcsSimulator(root / ".local" / "acs", host_url="", system_key="").serving() as simulator:
+        os.environ.update(ACS_CONNECTION_STRING=simulator.connection_string, ACS_VERIFY_TLS=str(simulator.certificate))
+        running = up(root)
+        simulator.host_url, simulator.system_key = running.base_url, HostKeys("", running.master_key).system_key
+        print(f"stack and host up in {time.perf_counter() - started:.1f} s at {running.base_url}")
+        return _demo(root, running, simulator)
+
+
+def _demo(root: Path, running: Running, simulator: AcsSimulator) -> int:
     try:
         with httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.master_key},
                           timeout=30) as http:
@@ -127,8 +153,12 @@ def main() -> int:
             show_dashboard(http)
             load_documents(http)
             chat(http, running.service_key)
+            called = phone_call(http, simulator, running) if running.started_host else None
+            if called is None:
+                print("\nphone call skipped: the host was started before the simulator (`make down` first)")
         healthy = status["runtimeStatus"] == "Completed" and result.get("status") == "healthy"
-        return 0 if healthy and (company is None or company["runtimeStatus"] == "Completed") else 1
+        generated = company is None or company["runtimeStatus"] == "Completed"
+        return 0 if healthy and generated and called is not False else 1
     finally:
         down(root, host=running.started_host, stack=running.started_stack)
 
