@@ -41,7 +41,7 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
     """Call Automation callbacks (CloudEvents), admitted by the call's signed token in `token=`."""
     from shared.calls.callbacks import MalformedCallbackError, parse_callbacks
     from shared.calls.tokens import CALLBACK, valid
-    from shared.conversation.tracking import CALLBACK_EVENT
+    from shared.conversation.tracking import CALL_EVENTS
     from shared.settings import get_settings
 
     call_id = req.route_params["call_id"]
@@ -55,8 +55,11 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
     if skipped:
         log.info("call %s: callback types not acted on: %s", call_id, ", ".join(skipped))
     for event in events:
+        if event.type not in CALL_EVENTS:  # known, logged, nothing for the orchestration to do
+            log.info("call %s: %s (result %d)", call_id, event.type, event.code)
+            continue
         try:
-            await client.raise_event(call_id, CALLBACK_EVENT, event.as_dict())
+            await client.raise_event(call_id, event.type, event.as_dict())
         except Exception as error:  # the call's orchestration has finished: nothing left to tell
             log.info("call %s takes no more callbacks (%s): %s", call_id, event.type, error)
     return json_response({"accepted": [e.type for e in events], "ignored": skipped})
@@ -93,11 +96,3 @@ async def hang_up_call(call: dict[str, Any]) -> bool:
     from shared.settings import get_settings
 
     return await hang_up(get_settings(), call["id"])
-
-
-@bp.activity_trigger(input_name="call")
-async def transfer_call(call: dict[str, Any]) -> dict[str, Any]:
-    from shared.calls.answering import transfer
-    from shared.settings import get_settings
-
-    return await transfer(get_settings(), call["id"])

@@ -24,14 +24,15 @@ ENDING = {"CallDisconnected": "ended", "AnswerFailed": "not answered", "CallTran
 
 @bp.orchestration_trigger(context_name="context")
 def conversation_orchestrator(context: df.DurableOrchestrationContext):
-    from shared.conversation.tracking import ACTIVITY_EVENT, CALLBACK_EVENT, ENDED_EVENT, enter
+    from shared.conversation.tracking import ACTIVITY_EVENT, CALL_EVENTS, ENDED_EVENT, enter
 
     started = context.get_input()  # {"state": {...}, "deadline": iso, "began": iso}
     state, now = started["state"], context.current_utc_datetime
     began = started.get("began", now.isoformat())
     deadline_at = datetime.fromisoformat(started["deadline"]) if "deadline" in started else now + MAX_DURATION
     call = state.get("call")
-    waits = {name: context.wait_for_external_event(name) for name in (ACTIVITY_EVENT, CALLBACK_EVENT, ENDED_EVENT)}
+    names = (ACTIVITY_EVENT, ENDED_EVENT, *(CALL_EVENTS if call else ()))
+    waits = {name: context.wait_for_external_event(name) for name in names}
     waits["deadline"] = context.create_timer(deadline_at)
     if call and state["phase"] == "answered":
         state, ending = yield from _until_connected(context, state, call, waits)
@@ -39,7 +40,7 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
             waits["deadline"].cancel()
             return _finish(context, state, ending)
     context.set_custom_status(state)
-    state, outcome, disconnected = yield from _converse(context, state, call, waits)
+    state, outcome, disconnected = yield from _converse(context, state, waits)
     if outcome is None:
         context.continue_as_new({"state": state, "deadline": deadline_at.isoformat(), "began": began})
         return None
@@ -56,90 +57,61 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
 
 def _until_connected(context: df.DurableOrchestrationContext, state: dict[str, Any], call: dict[str, Any],
                      waits: dict[str, Any]):
-    """Waits for CallConnected; a call that never connects is hung up, not left ringing. -> (state, ending)"""
-    from shared.conversation.tracking import CALLBACK_EVENT, enter, parse_callback
+    """Opens the caller's session and waits for CallConnected; a call that never connects is hung up, not
+    left ringing. -> (state, ending or None)"""
+    from shared.conversation.tracking import enter
 
     state = enter(state, "answered", context.current_utc_datetime.isoformat())
     opened = yield context.call_activity_with_retry("open_call_session", RETRY, call)
     state = {**state, "session_id": opened["session_id"], "call": {**call, "known_caller": opened["known_caller"]}}
     context.set_custom_status(state)
     connect_by = context.create_timer(context.current_utc_datetime + timedelta(seconds=call["connect_seconds"]))
-    while True:
-        winner = yield context.task_any([waits[CALLBACK_EVENT], connect_by])
-        if winner is connect_by:
-            yield context.call_activity_with_retry("hang_up_call", RETRY, call)
-            return enter(state, "not connected", context.current_utc_datetime.isoformat()), "not connected"
-        event = parse_callback(winner.result)
-        waits[CALLBACK_EVENT] = context.wait_for_external_event(CALLBACK_EVENT)
-        if event and event["type"] == "CallConnected":
-            connect_by.cancel()
-            return enter(state, "connected", context.current_utc_datetime.isoformat()), None
-        if event and event["type"] in ENDING:
-            connect_by.cancel()
-            return enter(state, "ended", context.current_utc_datetime.isoformat()), ENDING[event["type"]]
+    ends = [waits[name] for name in ENDING if name in waits]
+    winner = yield context.task_any([waits["CallConnected"], connect_by, *ends])
+    at = context.current_utc_datetime.isoformat()
+    if winner is connect_by:
+        yield context.call_activity_with_retry("hang_up_call", RETRY, call)
+        return enter(state, "not connected", at), "not connected"
+    connect_by.cancel()
+    if winner is waits["CallConnected"]:
+        waits["CallConnected"] = context.wait_for_external_event("CallConnected")
+        return enter(state, "connected", at), None
+    return enter(state, "ended", at), next(ENDING[name] for name in ENDING if waits.get(name) is winner)
 
 
-def _converse(context: df.DurableOrchestrationContext, state: dict[str, Any], call: dict[str, Any] | None,
-              waits: dict[str, Any]):
+def _converse(context: df.DurableOrchestrationContext, state: dict[str, Any], waits: dict[str, Any]):
     """Turns, tools and callbacks until the conversation ends. -> (state, outcome or None to continue as new,
     whether the call is already disconnected)"""
-    from shared.conversation.tracking import ACTIVITY_EVENT, CALLBACK_EVENT, ENDED_EVENT
-
-    for _ in range(EVENTS_PER_EXECUTION):
-        winner = yield context.task_any(list(waits.values()))
-        if winner is waits[ENDED_EVENT] or winner is waits["deadline"]:
-            return state, "ended" if winner is waits[ENDED_EVENT] else "timed out", False
-        name = ACTIVITY_EVENT if winner is waits[ACTIVITY_EVENT] else CALLBACK_EVENT
-        waits[name] = context.wait_for_external_event(name)
-        if name == ACTIVITY_EVENT:
-            state, done = yield from _on_activity(context, state, call, winner.result)
-            if done:
-                return state, "ended", False
-        else:
-            state, ending = _on_callback(context, state, winner.result)
-            if ending:
-                return state, ending, True
-    return state, None, False
-
-
-def _on_activity(context: df.DurableOrchestrationContext, state: dict[str, Any], call: dict[str, Any] | None,
-                 payload: Any):
     from shared.conversation.tracking import (
         ACTIVITY_EVENT,
+        ENDED_EVENT,
         apply,
-        asks_for_a_human,
         ends_conversation,
         enter,
         parse_activity,
     )
 
-    reported = parse_activity(payload)
-    if reported is None:  # anyone with the system key can raise events: ignore, never fail
-        _ignored(context, ACTIVITY_EVENT)
-        return state, False
-    state = apply(state, reported)
-    if call and asks_for_a_human(reported):
-        state = enter(state, "transferring", context.current_utc_datetime.isoformat())
-        transferred = yield context.call_activity_with_retry("transfer_call", RETRY, call)
-        if not transferred["ok"]:  # the caller stays with the agent
-            state = {**enter(state, "in conversation", context.current_utc_datetime.isoformat()),
-                     "transfer": transferred["reason"]}
-    context.set_custom_status(state)
-    return state, ends_conversation(reported)
-
-
-def _on_callback(context: df.DurableOrchestrationContext, state: dict[str, Any], payload: Any
-                 ) -> tuple[dict[str, Any], str | None]:
-    from shared.conversation.tracking import CALLBACK_EVENT, enter, parse_callback
-
-    event = parse_callback(payload)
-    if event is None:
-        _ignored(context, CALLBACK_EVENT)
-        return state, None
-    if event["type"] == "CallTransferFailed":  # the caller is still here, with the agent
-        state = {**enter(state, "in conversation", context.current_utc_datetime.isoformat()), "transfer": "failed"}
+    for _ in range(EVENTS_PER_EXECUTION):
+        winner = yield context.task_any(list(waits.values()))
+        if winner is waits[ENDED_EVENT] or winner is waits["deadline"]:
+            return state, "ended" if winner is waits[ENDED_EVENT] else "timed out", False
+        name = next(n for n, task in waits.items() if task is winner)
+        waits[name] = context.wait_for_external_event(name)
+        if name in ENDING:
+            return state, ENDING[name], True
+        if name == "CallTransferFailed":  # the caller is still here, with the agent
+            state = {**enter(state, "in conversation", context.current_utc_datetime.isoformat()), "transfer": "failed"}
+        elif name == ACTIVITY_EVENT:
+            reported = parse_activity(winner.result)
+            if reported is None:  # anyone with the system key can raise events: ignore, never fail
+                _ignored(context, name)
+                continue
+            state = apply(state, reported)
+            if ends_conversation(reported):
+                context.set_custom_status(state)
+                return state, "ended", False
         context.set_custom_status(state)
-    return state, ENDING.get(event["type"])
+    return state, None, False
 
 
 def _finish(context: df.DurableOrchestrationContext, state: dict[str, Any], outcome: str) -> dict[str, Any]:

@@ -40,7 +40,8 @@ def place_call(simulator: AcsSimulator, admin: httpx.Client, *, service_key: str
     media_token = parse_qs(urlparse(answer.body["mediaStreamingOptions"]["transportUrl"]).query)["token"][0]
 
     def status() -> dict:
-        found = admin.get(f"/runtime/webhooks/durabletask/instances/{call_id}", params={"code": system_key})
+        found = admin.get(f"/runtime/webhooks/durabletask/instances/{call_id}",
+                          headers={"x-functions-key": system_key})
         return found.json() if found.status_code in (200, 202) else {}
 
     _until(lambda: (status().get("customStatus") or {}).get("phase") == "connected")

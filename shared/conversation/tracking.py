@@ -10,8 +10,10 @@ import json
 from typing import Any
 
 ACTIVITY_EVENT = "activity"
-CALLBACK_EVENT = "callback"  # a Call Automation callback, as shared.calls.callbacks reads it
 ENDED_EVENT = "ended"
+# The Call Automation callbacks the orchestration acts on, each raised as an event of its own name: one event
+# name per kind of callback, so that two callbacks arriving together never queue under one name.
+CALL_EVENTS = ("CallConnected", "CallDisconnected", "AnswerFailed", "CallTransferAccepted", "CallTransferFailed")
 RECENT_TOOLS = 20  # custom status stays small (Azure caps it at 16 KB)
 
 
@@ -29,13 +31,13 @@ def enter(state: dict[str, Any], phase: str, at: str) -> dict[str, Any]:
 
 
 def parse_callback(payload: Any) -> dict[str, Any] | None:
-    """A callback event raised to the orchestration (see shared.calls.callbacks.CallEvent), or None."""
+    """A callback raised to the orchestration (see shared.calls.callbacks.CallEvent), or None if malformed."""
     if isinstance(payload, str):
         try:
             payload = json.loads(payload)
         except json.JSONDecodeError:
             return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+    if not isinstance(payload, dict) or payload.get("type") not in CALL_EVENTS:
         return None
     return payload
 
@@ -79,9 +81,6 @@ def apply(state: dict[str, Any], activity: dict[str, Any]) -> dict[str, Any]:
             state["verified"] = True
     return state
 
-
-def asks_for_a_human(activity: dict[str, Any]) -> bool:
-    return any(t["name"] == "transfer_to_human" and t["ok"] for t in activity.get("tools", []))
 
 
 def ends_conversation(activity: dict[str, Any]) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from shared.tools.context import ToolContext
-from shared.tools.registry import tool
+from shared.tools.registry import ToolRefusedError, tool
 
 AgentName = Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]
 Reason = Annotated[str, Field(min_length=1, max_length=300)]
@@ -28,9 +28,15 @@ async def handoff(ctx: ToolContext, *, agent: AgentName, reason: Reason) -> dict
     return {"handoff": agent, "reason": reason}
 
 
-@tool()
+@tool(timeout_seconds=10.0)
 async def transfer_to_human(ctx: ToolContext, *, reason: Reason) -> dict[str, Any]:
     """Transfers the call to a human agent when the caller asks for one or the agents cannot help."""
+    if ctx.session.channel == "phone":
+        from shared.calls.answering import transfer
+
+        asked = await transfer(ctx.settings, ctx.session.call_instance_id)
+        if not asked["ok"]:  # the caller stays with the agent, who says why
+            raise ToolRefusedError(f"I could not transfer you ({asked['reason']}), but I am still here to help")
     return {"transfer": True, "reason": reason}
 
 
