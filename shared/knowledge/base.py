@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from shared.knowledge.chunks import chunk
+from shared.knowledge.chunks import Chunk, chunk
 from shared.knowledge.embeddings import Embedder, embedder
 from shared.knowledge.extract import extract
-from shared.knowledge.index import Hit, LocalHybridIndex, SearchIndex
+from shared.knowledge.index import Hit, LocalHybridIndex, SearchIndex, StillCurrent
 from shared.settings import Settings
 
 
@@ -16,20 +17,28 @@ class KnowledgeBase:
         self._embeddings = embeddings
         self._index = index
 
-    async def ingest(self, name: str, data: bytes) -> int:
-        """Indexes a document, replacing its earlier chunks; returns how many chunks it has."""
-        chunks = chunk(name, extract(name, data))
+    async def ingest(self, name: str, data: bytes, still_current: StillCurrent) -> int | None:
+        """Indexes a document, replacing its earlier chunks; returns how many chunks it has, or
+        None when `still_current` said, right before the commit, that the file was deleted or replaced."""
+        chunks = await asyncio.to_thread(pieces, name, data)
         vectors = await self._embeddings.embed([c.text for c in chunks])
-        await self._index.replace_document(name, chunks, vectors)
-        return len(chunks)
+        return len(chunks) if await self._index.replace_document(name, chunks, vectors, still_current) else None
 
     async def forget(self, name: str) -> int:
         return await self._index.delete_document(name)
+
+    async def forget_all(self) -> int:
+        return await self._index.delete_all()
 
     async def search(self, query: str, top: int = 5) -> list[Hit]:
         """The chunks that best answer `query`, each with its document and page to cite."""
         vector = (await self._embeddings.embed([query]))[0]
         return await self._index.search(query, vector, top)
+
+
+def pieces(name: str, data: bytes) -> list[Chunk]:
+    """The document's chunks: CPU-bound parsing, run off the event loop."""
+    return chunk(name, extract(name, data))
 
 
 _bases: dict[str, KnowledgeBase] = {}
