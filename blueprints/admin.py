@@ -71,13 +71,13 @@ async def get_company(req: func.HttpRequest, client: df.DurableOrchestrationClie
 @bp.route(route="admin/company", methods=["DELETE"])
 async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
     from shared.data.company import RunStatus
-    from shared.data.cosmos import cosmos_store
+    from shared.erasure import erase_company
     from shared.settings import get_settings
 
     record = await (await app_data()).companies.current()
     if record is not None and record.status is RunStatus.GENERATING:
         return error_response(409, f"run {record.run_id} is still generating: cancel it first")
-    await cosmos_store(get_settings()).drop_all()
+    await erase_company(get_settings())
     return func.HttpResponse(status_code=204)
 
 
