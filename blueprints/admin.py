@@ -127,8 +127,8 @@ async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="admin/dashboard/rebuild", methods=["POST"])
 async def rebuild_dashboard(req: func.HttpRequest) -> func.HttpResponse:
-    """Recounts the dashboard from every conversation: a repair, after a process died between a
-    conversation's write and its count. It reads all conversations: not for every request."""
+    """Recounts the dashboard from every conversation: a repair for counters edited by hand (a crash
+    cannot make them drift). It reads all conversations: not for every request."""
     data = await app_data()
     return json_response(await data.dashboard.rebuild(await data.conversations.scan()))
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import random
 import statistics
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -13,8 +15,7 @@ import pytest
 
 from local.sample_corpus import CARE_ITEMS, RETURNS, SHIPPING, WARRANTY, pdf
 from local.stack import Endpoints
-from shared.knowledge.chunks import chunk
-from shared.knowledge.extract import extract
+from shared.knowledge.chunks import pieces
 from tests.hosting import HostProcess, product_host, wait_for
 
 SENTENCES = [s.strip() + "." for _, body in CARE_ITEMS + RETURNS + WARRANTY + SHIPPING for s in body.split(".")
@@ -87,27 +88,56 @@ def test_a_document_replaced_while_it_is_indexed_keeps_only_the_new_version(host
         ingestions_settled(host)
         status = http.get("/api/admin/documents/Replaced Manual.pdf").json()
         assert (status["state"], status["chunks"], status["size"]) == (
-            "indexed", len(chunk("Replaced Manual.pdf", extract("Replaced Manual.pdf", second))), len(second))
+            "indexed", len(pieces("Replaced Manual.pdf", second)), len(second))
         assert "Replaced Manual.pdf" in documents_saying(http, "Heron lantern")
         assert "Replaced Manual.pdf" not in documents_saying(http, "Osprey harness")
 
 
-def test_health_answers_within_100_ms_while_a_100_page_pdf_is_ingested(host: HostProcess, tmp_path: Path) -> None:
+def health_latencies(host: HostProcess, until: Callable[[], bool], period: float = 0.2) -> list[float]:
+    """Polls /api/health every `period` seconds until `until()`, a few polls in flight at most.
+    Each latency counts from the poll's scheduled time, so a stalled host shows in every poll it
+    delayed, not only in the one that was waiting."""
+    def poll(scheduled: float) -> float:
+        probe.get("/api/health")
+        return time.perf_counter() - scheduled
+
+    polls = []
+    with host.client(None) as probe, ThreadPoolExecutor(max_workers=8) as pool:
+        began = time.perf_counter()
+        while not until():
+            scheduled = began + len(polls) * period
+            time.sleep(max(0.0, scheduled - time.perf_counter()))
+            polls.append(pool.submit(poll, scheduled))
+    return [p.result() for p in polls]
+
+
+def summary(latencies: list[float]) -> str:
+    p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[18]
+    return (f"{len(latencies)} polls, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {max(latencies) * 1000:.0f} ms")
+
+
+def test_health_answers_within_100_ms_of_its_idle_time_while_a_100_page_pdf_is_ingested(host: HostProcess,
+                                                                                         tmp_path: Path) -> None:
     data = manual(tmp_path / "Responsive Manual.pdf", 100, "Plover stove")
-    with host.client(None) as probe, host.client() as http:
-        for _ in range(5):  # warm: the first health check opens its clients
-            probe.get("/api/health")
+    idle_until = time.monotonic() + 6
+    idle = health_latencies(host, lambda: time.monotonic() > idle_until)  # also opens the checks' clients
+    with host.client() as http:
         upload(http, "Responsive Manual.pdf", data)
-        wait_for(lambda: state(http, "Responsive Manual.pdf") == "indexing", 30, interval=0.02)
-        timings = []
-        while state(http, "Responsive Manual.pdf") == "indexing":
-            began = time.perf_counter()
-            probe.get("/api/health")
-            timings.append(time.perf_counter() - began)
-            time.sleep(0.02)
+        settled = threading.Event()
+
+        def watch() -> None:
+            wait_for(lambda: state(http, "Responsive Manual.pdf") in {"indexed", "failed"}, 120, interval=0.5)
+            settled.set()
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        busy = health_latencies(host, settled.is_set)
+        watcher.join()
         assert state(http, "Responsive Manual.pdf") == "indexed"
-    assert len(timings) >= 20, f"only {len(timings)} polls: the ingestion was too quick to measure"
-    p50, p95 = statistics.median(timings), statistics.quantiles(timings, n=20)[18]
-    print(f"health during ingestion: {len(timings)} polls, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"max {max(timings) * 1000:.0f} ms")
-    assert p95 < 0.1, f"p95 {p95 * 1000:.0f} ms, p50 {p50 * 1000:.0f} ms over {len(timings)} polls"
+    print(f"health, idle host: {summary(idle[5:])}; during the ingestion of a 100-page PDF: {summary(busy)}")
+    assert len(busy) >= 20, f"the ingestion was too quick to measure: {summary(busy)}"
+    # Against the same host idle just before: the machine's other load slows both alike (idle p95
+    # was 35-70 ms on 2 cores shared with other test runs, and 0.1-0.4 s at its busiest).
+    p95_idle, p95_busy = (statistics.quantiles(latencies, n=20)[18] for latencies in (idle[5:], busy))
+    assert p95_busy < p95_idle + 0.1, f"idle: {summary(idle[5:])}; ingesting: {summary(busy)}"

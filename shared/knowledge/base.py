@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from shared.knowledge.chunks import Chunk, chunk
+from shared.knowledge.chunks import pieces
 from shared.knowledge.embeddings import Embedder, embedder
-from shared.knowledge.extract import extract
 from shared.knowledge.index import Hit, LocalHybridIndex, SearchIndex, StillCurrent
+from shared.offloop import in_process
 from shared.settings import Settings
 
 
@@ -20,7 +19,7 @@ class KnowledgeBase:
     async def ingest(self, name: str, data: bytes, still_current: StillCurrent) -> int | None:
         """Indexes a document, replacing its earlier chunks; returns how many chunks it has, or
         None when `still_current` said, right before the commit, that the file was deleted or replaced."""
-        chunks = await asyncio.to_thread(pieces, name, data)
+        chunks = await in_process(pieces, name, data)
         vectors = await self._embeddings.embed([c.text for c in chunks])
         return len(chunks) if await self._index.replace_document(name, chunks, vectors, still_current) else None
 
@@ -34,11 +33,6 @@ class KnowledgeBase:
         """The chunks that best answer `query`, each with its document and page to cite."""
         vector = (await self._embeddings.embed([query]))[0]
         return await self._index.search(query, vector, top)
-
-
-def pieces(name: str, data: bytes) -> list[Chunk]:
-    """The document's chunks: CPU-bound parsing, run off the event loop."""
-    return chunk(name, extract(name, data))
 
 
 _bases: dict[str, KnowledgeBase] = {}

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from shared.data.access import BusinessData
 from shared.data.company import CompanyRecord, RunStatus
+from shared.offloop import in_process
 from shared.synthetic import offline
 from shared.synthetic.llm import LlmWriter
 from shared.synthetic.spec import CompanySpec, batches
@@ -61,7 +62,7 @@ def _writer(data: BusinessData, kind: str, batch: str) -> Callable[[Sequence[Any
 async def write_batch(data: BusinessData, spec: CompanySpec, run_id: str, *, kind: str, start: int,
                       count: int, writer: LlmWriter | None = None) -> dict[str, Any]:
     """Generates and stores one batch; with a `writer`, the LLM writes the text of each item."""
-    items = GENERATORS[kind](spec, start, count)
+    items = await in_process(GENERATORS[kind], spec, start, count)
     if writer is not None:
         items = await writer.rewrite(kind, items)
     batch = f"{kind}:{start}"
