@@ -35,7 +35,7 @@ def background_priority() -> None:
 def _context() -> multiprocessing.context.BaseContext:
     """Never a plain fork: forking a process that runs threads (onnxruntime's, the host's) can hang
     the child. A fork server, where there is one, forks workers from a clean process that has
-    imported only what they run (spawn would re-import the host's main module in each)."""
+    imported what they run already; elsewhere each worker is spawned and imports it itself."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")

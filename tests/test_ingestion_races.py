@@ -55,7 +55,7 @@ def ingestions_settled(host: HostProcess) -> None:
         return not any(i["name"] == "ingestion_orchestrator" for i in running)
 
     time.sleep(0.5)  # the blob event source polls every 0.2 s: let it publish what is there
-    wait_for(idle, 60, interval=0.2)
+    wait_for(idle, 180, interval=0.2)
 
 
 def documents_saying(http: httpx.Client, words: str) -> set[str]:
@@ -68,7 +68,7 @@ def test_a_document_deleted_while_it_is_indexed_stays_deleted(host: HostProcess,
     data = manual(tmp_path / "Deleted Manual.pdf", 100, "Kestrel canopy")
     with host.client() as http:
         upload(http, "Deleted Manual.pdf", data)
-        wait_for(lambda: state(http, "Deleted Manual.pdf") == "indexing", 30, interval=0.02)
+        wait_for(lambda: state(http, "Deleted Manual.pdf") == "indexing", 60, interval=0.02)
         assert http.delete("/api/admin/documents/Deleted Manual.pdf").status_code == 200
         ingestions_settled(host)
         assert http.get("/api/admin/documents/Deleted Manual.pdf").status_code == 404
@@ -83,7 +83,7 @@ def test_a_document_replaced_while_it_is_indexed_keeps_only_the_new_version(host
     second = manual(tmp_path / "v2.pdf", 2, "Heron lantern")
     with host.client() as http:
         upload(http, "Replaced Manual.pdf", first)
-        wait_for(lambda: state(http, "Replaced Manual.pdf") == "indexing", 30, interval=0.02)
+        wait_for(lambda: state(http, "Replaced Manual.pdf") == "indexing", 60, interval=0.02)
         upload(http, "Replaced Manual.pdf", second)
         ingestions_settled(host)
         status = http.get("/api/admin/documents/Replaced Manual.pdf").json()

@@ -40,10 +40,12 @@ class MiniLmEmbedder:
         self._executor: ThreadPoolExecutor | None = None
 
     async def embed(self, texts: list[str]) -> np.ndarray:
+        if len(texts) <= BATCH:  # a query, someone waits for it: at normal priority
+            return await asyncio.to_thread(self.embed_now, texts)
         return await asyncio.get_running_loop().run_in_executor(self._thread(), self.embed_now, texts)
 
     def _thread(self) -> ThreadPoolExecutor:
-        """The inference thread, at background priority: the event loop comes first."""
+        """The thread of bulk inference (ingestion), at background priority: the event loop comes first."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="embeddings", initializer=background_priority)
         return self._executor
