@@ -22,7 +22,7 @@ from local.sample_corpus import CARE_ITEMS, QUESTIONS, RETURNS, SHIPPING, WARRAN
 from shared.knowledge.base import KnowledgeBase  # noqa: E402
 from shared.knowledge.chunks import Chunk  # noqa: E402
 from shared.knowledge.embeddings import MiniLmEmbedder  # noqa: E402
-from shared.knowledge.index import LocalHybridIndex  # noqa: E402
+from shared.knowledge.index import LocalHybridIndex, always_current  # noqa: E402
 
 PAGES, CHUNKS, QUERIES = 100, 10_000, 200
 SENTENCES = [s.strip() + "." for _, body in CARE_ITEMS + RETURNS + WARRANTY + SHIPPING
@@ -39,7 +39,7 @@ async def ingest_time(workdir: Path, embedder: MiniLmEmbedder) -> tuple[float, i
     pdf(path, "Field manual", [(f"Section {n}", passage(rng, 12)) for n in range(1, PAGES + 1)])
     base = KnowledgeBase(embedder, LocalHybridIndex(workdir / "ingest.sqlite3", embedder.dimensions))
     began = time.perf_counter()
-    chunks = await base.ingest(path.name, path.read_bytes())
+    chunks = await base.ingest(path.name, path.read_bytes(), always_current)
     return time.perf_counter() - began, chunks
 
 
@@ -50,7 +50,7 @@ async def search_latency(workdir: Path, embedder: MiniLmEmbedder) -> list[float]
         name = f"doc-{document:03d}.pdf"
         chunks = [Chunk(id=f"{document}-{i}", document=name, page=i // 5 + 1, text=passage(rng, 5))
                   for i in range(500)]
-        await index.replace_document(name, chunks, await embedder.embed([c.text for c in chunks]))
+        await index.replace_document(name, chunks, await embedder.embed([c.text for c in chunks]), always_current)
     base = KnowledgeBase(embedder, index)
     await base.search("warm-up")  # loads the vectors into memory once, as the first search of a process does
     timings = []

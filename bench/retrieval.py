@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from local.sample_corpus import build  # noqa: E402
 from shared.knowledge.base import KnowledgeBase  # noqa: E402
 from shared.knowledge.embeddings import MiniLmEmbedder  # noqa: E402
-from shared.knowledge.index import LocalHybridIndex  # noqa: E402
+from shared.knowledge.index import LocalHybridIndex, always_current  # noqa: E402
 
 TARGET_RECALL = 0.9
 
@@ -27,7 +27,7 @@ async def evaluate(workdir: Path) -> tuple[float, float, list[str]]:
     embedder = MiniLmEmbedder()
     base = KnowledgeBase(embedder, LocalHybridIndex(workdir / "index.sqlite3", embedder.dimensions))
     for path in documents:
-        await base.ingest(path.name, path.read_bytes())
+        await base.ingest(path.name, path.read_bytes(), always_current)
     questions = json.loads((workdir / "corpus" / "questions.json").read_text())
     found, reciprocal, misses = 0, 0.0, []
     for item in questions:

@@ -81,13 +81,13 @@ async def get_company(req: func.HttpRequest, client: df.DurableOrchestrationClie
 @refusing()
 async def delete_company(req: func.HttpRequest) -> func.HttpResponse:
     from shared.data.company import RunStatus
-    from shared.data.cosmos import cosmos_store
+    from shared.erasure import erase_company
     from shared.settings import get_settings
 
     record = await (await app_data()).companies.current()
     if record is not None and record.status is RunStatus.GENERATING:
         return error_response(409, f"run {record.run_id} is still generating: cancel it first")
-    await cosmos_store(get_settings()).drop_all()
+    await erase_company(get_settings())
     return func.HttpResponse(status_code=204)
 
 
@@ -146,8 +146,8 @@ async def dashboard(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="admin/dashboard/rebuild", methods=["POST"], auth_level=ADMIN)
 @refusing()
 async def rebuild_dashboard(req: func.HttpRequest) -> func.HttpResponse:
-    """Recounts the dashboard from every conversation: a repair, after a process died between a
-    conversation's write and its count. It reads all conversations: not for every request."""
+    """Recounts the dashboard from every conversation: a repair for counters edited by hand (a crash
+    cannot make them drift). It reads all conversations: not for every request."""
     from blueprints.api_models import DashboardFigures, dump
 
     data = await app_data()

@@ -36,8 +36,9 @@ async def upload_document(req: func.HttpRequest) -> func.HttpResponse:
     except ExtractionError as error:
         status = 413 if "limit" in str(error) else 415 if "unsupported" in str(error) else 400
         return error_response(status, f"{name}: {error}")
-    await DocumentFiles(settings).put(name, data)
+    # The record first: the ingestion of this version only updates a record that exists.
     await (await document_statuses()).set(name, DocumentState.UPLOADED, size=len(data), chunks=None, reason=None)
+    await DocumentFiles(settings).put(name, data)
     return json_response(dump(DocumentUploaded(name=name, state=DocumentState.UPLOADED,
                                                statusUri=f"/api/admin/documents/{name}")), 202)
 
@@ -68,12 +69,14 @@ async def delete_document(req: func.HttpRequest) -> func.HttpResponse:
     from shared.settings import get_settings
 
     settings, name = get_settings(), document_name(req)
-    statuses = await document_statuses()
-    if await statuses.get(name) is None:
-        return error_response(404, "no document with this name")
-    await DocumentFiles(settings).delete(name)
+    # The file first: an ingestion still running then finds its version gone and writes nothing,
+    # or it committed before and its chunks and record go below. Each part is deleted even if
+    # another is missing, so whatever a crash left behind can be deleted again.
+    file = await DocumentFiles(settings).delete(name)
     chunks = await knowledge_base(settings).forget(name)
-    await statuses.delete(name)
+    status = await (await document_statuses()).delete(name)
+    if not (file or chunks or status):
+        return error_response(404, "no document with this name")
     return json_response(dump(DocumentDeleted(deleted=name, chunks=chunks)))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from azure.core.exceptions import ResourceExistsError
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
 from azure.storage.blob.aio import BlobServiceClient
 
@@ -23,3 +23,17 @@ async def put_blob(settings: Settings, container: str, name: str, data: bytes | 
             await client.create_container()
         await client.upload_blob(name, data, overwrite=True,
                                  content_settings=ContentSettings(content_type=content_type))
+
+
+async def delete_all_blobs(settings: Settings, container: str) -> int:
+    """Empties a container but keeps it (a trigger may watch it); returns how many blobs went."""
+    async with blob_service(settings) as service:
+        client = service.get_container_client(container)
+        if not await client.exists():
+            return 0
+        deleted = 0
+        async for blob in client.list_blobs():
+            with contextlib.suppress(ResourceNotFoundError):  # deleted meanwhile by someone else
+                await client.delete_blob(blob.name)
+                deleted += 1
+        return deleted

@@ -20,8 +20,12 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def data(stack: Endpoints) -> AsyncIterator[BusinessData]:
-    settings = Settings(**stack.as_settings(), COSMOS_DATABASE=f"test-{uuid.uuid4().hex[:8]}")
+def settings(stack: Endpoints) -> Settings:
+    return Settings(**stack.as_settings(), COSMOS_DATABASE=f"test-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+async def data(settings: Settings) -> AsyncIterator[BusinessData]:
     yield await business_data(settings)
     await cosmos_store(settings).drop_all()
 
@@ -77,3 +81,28 @@ async def test_dashboard_figures_equal_a_recount_of_the_raw_items(data: Business
     assert figures["conversations"] == 30
     assert figures["by_topic"]["billing/invoices"] == 7
     assert figures["by_agent"] == {"customer_data": 15, "router": 30}
+
+
+async def test_a_batch_written_again_after_a_crash_is_counted_once_with_what_was_stored(data: BusinessData,
+                                                                                       settings: Settings) -> None:
+    made = [conversation(i, "returns" if i % 2 else "warranty", ["router"], Sentiment.NEUTRAL, None)
+            for i in range(10)]
+    container = await cosmos_store(settings).container("conversations")
+    for written in made[:4]:  # the process died here: four written, none counted
+        await container.create_item({**written.model_dump(mode="json"), "topic": "billing"})
+    assert await data.conversations.record_many(made, "run-1/conversations:0") == 6
+    assert await data.conversations.record_many(made, "run-1/conversations:0") == 0  # and retried once more
+    figures = await data.dashboard.figures()
+    assert figures == tally(await data.conversations.scan())
+    assert figures["by_topic"] == {"billing": 4, "returns": 3, "warranty": 3}
+
+
+async def test_deleting_a_customer_again_after_a_crash_uncounts_once(data: BusinessData) -> None:
+    await data.customers.create_many([customer(0)])
+    await data.conversations.record_many([conversation(i, "returns", ["router"], Sentiment.NEUTRAL, None)
+                                          for i in (0, 3, 6, 1)], "run-1/conversations:0")
+    gone = await data.conversations.of_customer("cust-00000")
+    await data.dashboard.add("forget:cust-00000", gone, -1)  # the process died after uncounting, before deleting
+    assert await data.forget_customer("cust-00000") == {"purchases": 0, "conversations": 3}
+    figures = await data.dashboard.figures()
+    assert figures == tally(await data.conversations.scan()) and figures["conversations"] == 1

@@ -1,10 +1,15 @@
-"""Dashboard figures kept as counters, incremented as each conversation is written.
+"""Dashboard figures kept as counters in one document, updated as conversations are written.
 
-Serving the dashboard is one point read, however many conversations there are: at a million
-conversations the counter document still holds one number per topic, product, agent, sentiment,
-outcome and day (a few thousand keys a decade, far below Cosmos DB's 2 MB item limit).
-Patch increments are atomic in Cosmos DB, so concurrent writers never lose a count. If a process
-dies between writing a conversation and counting it, `rebuild` recounts from the raw items.
+Serving the dashboard is one point read, however many conversations there are: the counter
+document holds one number per topic, product, agent, sentiment, outcome and day (a few thousand
+keys a decade, far below Cosmos DB's 2 MB item limit).
+
+Exactly once: conversations are counted in contributions (a generation batch, a deleted
+customer's conversations), each under a key that the same conditional replace adds to the
+document's `applied` set together with the counts. A contribution repeated after a crash finds its
+key and changes nothing; one whose writer died before counting is counted when its step runs again
+(a Durable activity does, at least once). Keys are per batch, not per conversation, so the set
+stays small: a 5000-conversation company adds 200, each deleted customer one.
 """
 
 from __future__ import annotations
@@ -19,10 +24,10 @@ from azure.cosmos.exceptions import CosmosResourceExistsError, CosmosResourceNot
 
 from shared.data.cosmos import document
 from shared.data.models import Conversation
+from shared.data.repositories import update
 
 COUNTERS_ID = "conversations"
 DIMENSIONS = ("topic", "product", "agent", "sentiment", "outcome", "day")
-MAX_PATCH_OPERATIONS = 10  # Cosmos DB's limit per patch request
 
 
 def keys_of(conversation: Conversation) -> dict[str, list[str]]:
@@ -47,27 +52,39 @@ def tally(conversations: Iterable[Conversation]) -> dict[str, Any]:
     return {"conversations": total, **{f"by_{d}": dict(sorted(c.items())) for d, c in counters.items()}}
 
 
-def _pointer(key: str) -> str:
-    """A counter key as a JSON Pointer segment (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")
+class _AlreadyApplied(Exception):  # noqa: N818 (a signal, not an error)
+    pass
 
 
 class Dashboard:
     def __init__(self, container: ContainerProxy) -> None:
         self._container = container
 
-    async def count(self, conversation: Conversation, delta: int = 1) -> None:
-        """Adds `delta` (-1 when a conversation is deleted) to each of the conversation's counters."""
-        operations = [{"op": "incr", "path": "/conversations", "value": delta}]
-        for dimension, keys in keys_of(conversation).items():
-            operations += [{"op": "incr", "path": f"/by_{dimension}/{_pointer(k)}", "value": delta} for k in keys]
-        for start in range(0, len(operations), MAX_PATCH_OPERATIONS):
-            chunk = operations[start:start + MAX_PATCH_OPERATIONS]
+    async def add(self, key: str, conversations: Iterable[Conversation], sign: int = 1) -> bool:
+        """Counts the conversations (`sign` -1 uncounts them) unless `key` was applied already;
+        True when this call applied it."""
+        figures = tally(conversations)
+
+        def apply(current: dict[str, Any]) -> dict[str, Any]:
+            if key in current.get("applied", {}):
+                raise _AlreadyApplied
+            changed = {**current, "applied": {**current.get("applied", {}), key: True},
+                       "conversations": current["conversations"] + sign * figures["conversations"]}
+            for dimension in DIMENSIONS:
+                counts = Counter(current[f"by_{dimension}"])
+                counts.update({k: sign * n for k, n in figures[f"by_{dimension}"].items()})
+                changed[f"by_{dimension}"] = dict(sorted(counts.items()))
+            return changed
+
+        try:
             try:
-                await self._container.patch_item(COUNTERS_ID, COUNTERS_ID, chunk)
+                await update(self._container, COUNTERS_ID, COUNTERS_ID, apply)
             except CosmosResourceNotFoundError:
                 await self._create_empty()
-                await self._container.patch_item(COUNTERS_ID, COUNTERS_ID, chunk)
+                await update(self._container, COUNTERS_ID, COUNTERS_ID, apply)
+        except _AlreadyApplied:
+            return False
+        return True
 
     async def figures(self) -> dict[str, Any]:
         try:
@@ -75,16 +92,24 @@ class Dashboard:
         except CosmosResourceNotFoundError:
             return tally([])
         counters.pop("id")
+        counters.pop("applied", None)
         # Keys a deletion brought back to zero are not worth showing.
         return {key: {k: n for k, n in sorted(value.items()) if n} if isinstance(value, dict) else value
                 for key, value in counters.items()}
 
     async def rebuild(self, conversations: Iterable[Conversation]) -> dict[str, Any]:
+        """Recounts from the raw items, keeping the applied keys: run it while nothing writes conversations."""
         figures = tally(conversations)
-        await self._container.upsert_item({"id": COUNTERS_ID, **figures})
+
+        def recount(current: dict[str, Any]) -> dict[str, Any]:
+            return {**current, **figures}
+
+        try:
+            await update(self._container, COUNTERS_ID, COUNTERS_ID, recount)
+        except CosmosResourceNotFoundError:
+            await self._container.upsert_item({"id": COUNTERS_ID, **figures})
         return figures
 
     async def _create_empty(self) -> None:
-        # Parent maps must exist before a patch can add keys to them.
         with contextlib.suppress(CosmosResourceExistsError):  # a concurrent writer created it first
-            await self._container.create_item({"id": COUNTERS_ID, **tally([])})
+            await self._container.create_item({"id": COUNTERS_ID, **tally([]), "applied": {}})

@@ -46,7 +46,6 @@ async def business_data(settings: Settings) -> BusinessData:
         customers=Customers(await store.container("customers")),
         products=Products(await store.container("products")),
         purchases=Purchases(await store.container("purchases")),
-        conversations=Conversations(await store.container("conversations"), on_new=dashboard.count,
-                                    on_gone=lambda conversation: dashboard.count(conversation, -1)),
+        conversations=Conversations(await store.container("conversations"), dashboard),
         dashboard=dashboard,
     )

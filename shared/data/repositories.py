@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from azure.core import MatchConditions
 from azure.cosmos.aio import ContainerProxy
@@ -23,6 +23,9 @@ from pydantic import BaseModel
 
 from shared.data.cosmos import document
 from shared.data.models import Address, Conversation, Customer, Product, Purchase, PurchaseStatus
+
+if TYPE_CHECKING:
+    from shared.analytics.dashboard import Dashboard
 
 Model = TypeVar("Model", bound=BaseModel)
 WRITE_CONCURRENCY = 16
@@ -192,33 +195,47 @@ class Purchases:
 
 
 class Conversations:
-    """Conversations, each counted once on the dashboard as it is written."""
+    """Conversations, each counted once on the dashboard: a batch's conversations are written,
+    then counted as one contribution keyed on the batch (see `shared.analytics.dashboard`)."""
 
-    def __init__(self, container: ContainerProxy, on_new: Callable[[Conversation], Awaitable[None]],
-                 on_gone: Callable[[Conversation], Awaitable[None]]) -> None:
+    def __init__(self, container: ContainerProxy, dashboard: Dashboard) -> None:
         self._container = container
-        self._on_new = on_new
-        self._on_gone = on_gone
+        self._dashboard = dashboard
 
     async def of_customer(self, customer_id: str) -> list[Conversation]:
         return await query(self._container, Conversation, "SELECT * FROM c WHERE c.customer_id = @customer",
                            partition=customer_id, customer=customer_id)
 
     async def record(self, conversation: Conversation) -> bool:
-        created = await create_if_absent(self._container, conversation)
-        if created:
-            await self._on_new(conversation)
-        return created
+        return await self.record_many([conversation], f"conversation:{conversation.id}") == 1
+
+    async def record_many(self, conversations: Sequence[Conversation], batch: str) -> int:
+        """Writes the batch and counts it once under the key `batch`; returns how many were new.
+
+        Written again (a retried activity), it counts what is stored: the first write's items,
+        even if the batch was generated differently this time.
+        """
+        gate = asyncio.Semaphore(WRITE_CONCURRENCY)
+
+        async def write(conversation: Conversation) -> tuple[bool, Conversation]:
+            async with gate:
+                if await create_if_absent(self._container, conversation):
+                    return True, conversation
+                stored = await read(self._container, Conversation, conversation.id, conversation.customer_id)
+                return False, stored or conversation
+
+        written = await asyncio.gather(*(write(c) for c in conversations))
+        await self._dashboard.add(batch, [stored for _, stored in written])
+        return sum(created for created, _ in written)
 
     async def forget_customer(self, customer_id: str) -> int:
+        """Uncounts the customer's conversations, then deletes them: a retry after a crash in
+        between finds the contribution applied and only deletes."""
         gone = await self.of_customer(customer_id)
+        await self._dashboard.add(f"forget:{customer_id}", gone, -1)
         for conversation in gone:
-            await self._container.delete_item(conversation.id, partition_key=customer_id)
-            await self._on_gone(conversation)
+            await delete_if_present(self._container, conversation.id, customer_id)
         return len(gone)
-
-    async def record_many(self, conversations: Iterable[Conversation]) -> int:
-        return sum([await self.record(c) for c in conversations])
 
     async def scan(self) -> list[Conversation]:
         """Every conversation: for a recount, never for serving a request."""

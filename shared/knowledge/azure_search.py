@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from shared.knowledge.chunks import Chunk
-from shared.knowledge.index import Hit
+from shared.knowledge.index import Hit, StillCurrent
 from shared.settings import Settings
 
 PROFILE, ALGORITHM, SEMANTIC = "chunks-vector", "chunks-hnsw", "chunks-semantic"
@@ -65,11 +65,20 @@ class AzureSearchIndex:
         ))
         self._ensured = True
 
-    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray,
+                               still_current: StillCurrent) -> bool:
+        # No transactions here: the check runs right before the writes, which leaves the window of
+        # these requests; a file deleted within it has its chunks removed again below.
+        if not await still_current():
+            return False
         await self.delete_document(document)
         batch = [{**c.model_dump(), "vector": v.tolist()} for c, v in zip(chunks, vectors, strict=True)]
         for start in range(0, len(batch), 500):
             await self._client.upload_documents(batch[start:start + 500])
+        if not await still_current():
+            await self.delete_document(document)
+            return False
+        return True
 
     async def delete_document(self, document: str) -> int:
         await self._ensure()
@@ -78,6 +87,14 @@ class AzureSearchIndex:
         ids = [{"id": item["id"]} async for item in found]
         if ids:
             await self._client.delete_documents(ids)
+        return len(ids)
+
+    async def delete_all(self) -> int:
+        await self._ensure()
+        found = self._client.search(search_text="*", select=["id"], top=100000)
+        ids = [{"id": item["id"]} async for item in found]
+        for start in range(0, len(ids), 1000):
+            await self._client.delete_documents(ids[start:start + 1000])
         return len(ids)
 
     async def search(self, text: str, vector: np.ndarray, top: int) -> list[Hit]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.knowledge.chunks import chunk
+from shared.knowledge.chunks import pieces
 from shared.knowledge.embeddings import Embedder, embedder
-from shared.knowledge.extract import extract
-from shared.knowledge.index import Hit, LocalHybridIndex, SearchIndex
+from shared.knowledge.index import Hit, LocalHybridIndex, SearchIndex, StillCurrent
+from shared.offloop import in_process
 from shared.settings import Settings
 
 
@@ -16,15 +16,18 @@ class KnowledgeBase:
         self._embeddings = embeddings
         self._index = index
 
-    async def ingest(self, name: str, data: bytes) -> int:
-        """Indexes a document, replacing its earlier chunks; returns how many chunks it has."""
-        chunks = chunk(name, extract(name, data))
+    async def ingest(self, name: str, data: bytes, still_current: StillCurrent) -> int | None:
+        """Indexes a document, replacing its earlier chunks; returns how many chunks it has, or
+        None when `still_current` said, right before the commit, that the file was deleted or replaced."""
+        chunks = await in_process(pieces, name, data)
         vectors = await self._embeddings.embed([c.text for c in chunks])
-        await self._index.replace_document(name, chunks, vectors)
-        return len(chunks)
+        return len(chunks) if await self._index.replace_document(name, chunks, vectors, still_current) else None
 
     async def forget(self, name: str) -> int:
         return await self._index.delete_document(name)
+
+    async def forget_all(self) -> int:
+        return await self._index.delete_all()
 
     async def search(self, query: str, top: int = 5) -> list[Hit]:
         """The chunks that best answer `query`, each with its document and page to cite."""

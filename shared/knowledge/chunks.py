@@ -7,7 +7,7 @@ import re
 
 from pydantic import BaseModel
 
-from shared.knowledge.extract import Page
+from shared.knowledge.extract import Page, extract
 
 CHUNK_WORDS = 120
 OVERLAP_WORDS = 30
@@ -35,3 +35,8 @@ def chunk(document: str, pages: list[Page], words: int = CHUNK_WORDS, overlap: i
             chunks.append(Chunk(id=chunk_id(document, len(chunks)), document=document, page=page.number,
                                 text=" ".join(tokens[start:start + words])))
     return chunks
+
+
+def pieces(document: str, data: bytes) -> list[Chunk]:
+    """The chunks of a file's text (CPU-bound: the knowledge base runs it in a worker process)."""
+    return chunk(document, extract(document, data))

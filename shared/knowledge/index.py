@@ -11,7 +11,7 @@ import asyncio
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -41,10 +41,25 @@ class Hit(BaseModel):
     relevance: float  # 0..1: cosine similarity to the query locally, the semantic reranker's in Azure
 
 
+# Asked right before a document's new chunks are committed: False drops them (the file was
+# deleted or replaced meanwhile).
+StillCurrent = Callable[[], Awaitable[bool]]
+
+
+async def always_current() -> bool:
+    """For content no upload can replace (benchmarks)."""
+    return True
+
+
 class SearchIndex(Protocol):
-    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray) -> None: ...
+    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray,
+                               still_current: StillCurrent) -> bool:
+        """Swaps the document's chunks for these; False (and nothing written) if no longer current."""
+        ...
 
     async def delete_document(self, document: str) -> int: ...
+
+    async def delete_all(self) -> int: ...
 
     async def search(self, text: str, vector: np.ndarray, top: int) -> list[Hit]: ...
 
@@ -93,17 +108,32 @@ class LocalHybridIndex:
         finally:
             db.close()
 
-    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        await asyncio.to_thread(self._replace, document, chunks, vectors)
+    async def replace_document(self, document: str, chunks: list[Chunk], vectors: np.ndarray,
+                               still_current: StillCurrent) -> bool:
+        loop = asyncio.get_running_loop()
+
+        def ask() -> bool:  # from the worker thread, on the loop that owns the storage client
+            return asyncio.run_coroutine_threadsafe(still_current(), loop).result(timeout=60)
+
+        return await asyncio.to_thread(self._replace, document, chunks, vectors, ask) is not None
 
     async def delete_document(self, document: str) -> int:
-        return await asyncio.to_thread(self._replace, document, [], np.zeros((0, self._dimensions)))
+        return await asyncio.to_thread(self._replace, document, [], np.zeros((0, self._dimensions))) or 0
+
+    async def delete_all(self) -> int:
+        return await asyncio.to_thread(self._delete_all)
 
     async def search(self, text: str, vector: np.ndarray, top: int) -> list[Hit]:
         return await asyncio.to_thread(self.search_now, text, vector, top)
 
-    def _replace(self, document: str, chunks: list[Chunk], vectors: np.ndarray) -> int:
-        """Swaps a document's chunks in one transaction: searches see the old set or the new one."""
+    def _replace(self, document: str, chunks: list[Chunk], vectors: np.ndarray,
+                 still_current: Callable[[], bool] | None = None) -> int | None:
+        """Swaps a document's chunks in one transaction: searches see the old set or the new one.
+
+        `still_current` is asked last, while the transaction holds the write lock. A file deleted
+        before its answer: nothing is written (None). Deleted after it: the delete removes the
+        chunks after this commit, since it deletes the file first and then waits for this lock.
+        """
         with self._lock, self._connect() as db:
             old = [row[0] for row in db.execute("SELECT id FROM chunks WHERE document = ?", (document,))]
             db.executemany("DELETE FROM chunk_words WHERE id = ?", [(i,) for i in old])
@@ -113,7 +143,17 @@ class LocalHybridIndex:
                             for c, v in zip(chunks, vectors, strict=True)])
             db.executemany("INSERT INTO chunk_words (text, id) VALUES (?, ?)", [(c.text, c.id) for c in chunks])
             db.execute("UPDATE generation SET value = value + 1")
+            if still_current is not None and not still_current():
+                db.rollback()
+                return None
         return len(old)
+
+    def _delete_all(self) -> int:
+        with self._lock, self._connect() as db:
+            count = db.execute("DELETE FROM chunks").rowcount
+            db.execute("DELETE FROM chunk_words")
+            db.execute("UPDATE generation SET value = value + 1")
+        return count
 
     def search_now(self, text: str, vector: np.ndarray, top: int) -> list[Hit]:
         with self._connect() as db:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from shared.data.access import BusinessData
 from shared.data.company import CompanyRecord, RunStatus
+from shared.offloop import in_process
 from shared.synthetic import offline
 from shared.synthetic.llm import LlmWriter
 from shared.synthetic.spec import CompanySpec, batches
@@ -48,24 +49,26 @@ async def begin(data: BusinessData, spec: CompanySpec, run_id: str, now: datetim
     return await data.companies.begin(record)
 
 
-def _writer(data: BusinessData, kind: str) -> Callable[[Sequence[Any]], Awaitable[int]]:
+def _writer(data: BusinessData, kind: str, batch: str) -> Callable[[Sequence[Any]], Awaitable[int]]:
+    if kind == "conversations":  # counted on the dashboard once per batch, keyed on it
+        return lambda items: data.conversations.record_many(items, batch)
     return {
         "customers": data.customers.create_many,
         "products": data.products.create_many,
         "purchases": data.purchases.create_many,
-        "conversations": data.conversations.record_many,
     }[kind]
 
 
 async def write_batch(data: BusinessData, spec: CompanySpec, run_id: str, *, kind: str, start: int,
                       count: int, writer: LlmWriter | None = None) -> dict[str, Any]:
     """Generates and stores one batch; with a `writer`, the LLM writes the text of each item."""
-    items = GENERATORS[kind](spec, start, count)
+    items = await in_process(GENERATORS[kind], spec, start, count)
     if writer is not None:
         items = await writer.rewrite(kind, items)
-    created = await _writer(data, kind)(items)
+    batch = f"{kind}:{start}"
+    created = await _writer(data, kind, f"{run_id}/{batch}")(items)
     skipped = count - len(items)
-    await data.companies.record_batch(run_id, f"{kind}:{start}", len(items), skipped)
+    await data.companies.record_batch(run_id, batch, len(items), skipped)
     return {"kind": kind, "stored": len(items), "created": created, "skipped": skipped}
 
 
