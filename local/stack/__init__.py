@@ -1,4 +1,4 @@
-"""The offline stand-ins for Azure Storage (Azurite) and Cosmos DB, on loopback ports.
+"""The offline stand-ins for Azure Storage (Azurite), Cosmos DB and a mail server, on loopback ports.
 
 `Stack(dir).up()` starts what is not running, waits until each service answers and records
 PIDs and ports in `dir/stack.json`; `down()` stops only those PIDs. The product reaches the
@@ -8,7 +8,9 @@ services through the same SDK code and settings it uses against Azure.
 from __future__ import annotations
 
 import json
+import os
 import socket
+import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,7 +25,9 @@ COSMOS_BIN = NODE_DIR / "cosmos-server.js"
 AZURITE_ACCOUNT = "devstoreaccount1"
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 COSMOS_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
-STANDARD_PORTS = {"blob": 10000, "queue": 10001, "table": 10002, "cosmos": 8081}
+STANDARD_PORTS = {"blob": 10000, "queue": 10001, "table": 10002, "cosmos": 8081, "smtp": 2525}
+SMTP_MARKER = "local.smtp"  # python -m local.smtp
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class Endpoints:
     queue_port: int
     table_port: int
     cosmos_port: int
+    smtp_port: int
 
     @property
     def storage_connection_string(self) -> str:
@@ -57,6 +62,9 @@ class Endpoints:
             "COSMOS_ENDPOINT": self.cosmos_endpoint,
             "COSMOS_KEY": self.cosmos_key,
             "COSMOS_VERIFY_TLS": "false",  # the stand-in's certificate is self-signed and expired
+            "EMAIL_PROVIDER": "smtp",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(self.smtp_port),
         }
 
 
@@ -82,7 +90,7 @@ class Stack:
         if not AZURITE_BIN.exists():
             raise FileNotFoundError(f"{AZURITE_BIN} is missing: run `make setup` to install the stand-ins")
         ports = {name: _free_port(port if prefer_standard_ports else 0) for name, port in STANDARD_PORTS.items()}
-        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"])
+        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"], ports["smtp"])
         private_dir(self.data_dir)  # it holds the logs
         azurite = processes.start(
             ["node", str(AZURITE_BIN), "--location", str(self.data_dir / "azurite"),
@@ -95,10 +103,15 @@ class Stack:
         )
         cosmos = processes.start(["node", str(COSMOS_BIN), str(ports["cosmos"])], self.data_dir / "cosmos.log",
                                  cwd=NODE_DIR)
-        state = {"endpoints": asdict(endpoints), "azurite_pid": azurite.pid, "cosmos_pid": cosmos.pid}
+        # Stores what it receives in Azurite's outbox container.
+        smtp = processes.start([sys.executable, "-m", SMTP_MARKER, "--port", str(ports["smtp"])],
+                               self.data_dir / "smtp.log", cwd=ROOT,
+                               env={**os.environ, "AzureWebJobsStorage": endpoints.storage_connection_string})
+        state = {"endpoints": asdict(endpoints), "azurite_pid": azurite.pid, "cosmos_pid": cosmos.pid,
+                 "smtp_pid": smtp.pid}
         self.state_file.write_text(json.dumps(state, indent=2))
         for service, port in ports.items():
-            log = "cosmos.log" if service == "cosmos" else "azurite.log"
+            log = {"cosmos": "cosmos.log", "smtp": "smtp.log"}.get(service, "azurite.log")
             _wait_for_port(port, timeout_seconds, f"{service} (see {self.data_dir / log})")
         return endpoints
 
@@ -114,7 +127,8 @@ class Stack:
 
     @staticmethod
     def _markers(state: dict) -> list[tuple[int, str]]:
-        return [(state["azurite_pid"], AZURITE_BIN.name), (state["cosmos_pid"], COSMOS_BIN.name)]
+        return [(state["azurite_pid"], AZURITE_BIN.name), (state["cosmos_pid"], COSMOS_BIN.name),
+                (state.get("smtp_pid", 0), SMTP_MARKER)]
 
 
 def _free_port(preferred: int) -> int:
