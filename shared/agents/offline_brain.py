@@ -194,10 +194,13 @@ class Policy:
 
     async def news(self, message: str) -> str:
         found = await self.call("web_search", query=message)
-        if not found.ok or not found.result:
-            return self.reply("I could not find any news just now.")
-        top = found.result[0]
-        return self.reply(f"{top['title']}: {top['snippet']} ({top.get('source', top['url'])})")
+        if not found.ok:
+            return self._failed(found)
+        if not found.result["results"]:
+            return self.reply("I could not find anything about that on the web just now.")
+        top = found.result["results"][0]
+        self.turn.cite(top["citation"])
+        return self.reply(f"{top['title']}: {top['snippet']} (source: {top['citation']})")
 
     async def back_to_router(self, message: str) -> str:
         await self.turn.hand_off(ENTRY_AGENT, "the caller has something else")

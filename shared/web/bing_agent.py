@@ -102,9 +102,14 @@ def answer_of(messages: dict[str, Any], top: int) -> WebAnswer:
         for note in part["text"].get("annotations", []):
             cited = note.get("url_citation") or {}
             if note.get("type") == "url_citation" and cited.get("url") and cited["url"] not in pages:
-                # The sentence the citation closes is what the page said.
-                before = value[:note.get("start_index", 0)]
-                sentence = re.split(r"(?<=[.!?])\s+", MARKER.sub("", before).strip())[-1]
-                pages[cited["url"]] = WebPage.of(cited.get("title") or cited["url"], cited["url"], sentence)
+                pages[cited["url"]] = WebPage.of(cited.get("title") or cited["url"], cited["url"],
+                                                 _sentence_at(value, note.get("start_index", 0)))
     summary = MARKER.sub("", " ".join(texts)).strip()
     return WebAnswer(pages=list(pages.values())[:top], summary=summary or None)
+
+
+def _sentence_at(text: str, index: int) -> str:
+    """The sentence a citation marker sits in: what the cited page said."""
+    starts = [m.end() for m in re.finditer(r"[.!?]\s+", text[:index])]
+    end = re.search(r"[.!?](\s|$)", text[index:])
+    return MARKER.sub("", text[starts[-1] if starts else 0:index + end.start() + 1 if end else len(text)]).strip()
