@@ -28,11 +28,16 @@ class AcsSender:
 
     def _client(self) -> EmailClient:
         from azure.communication.email.aio import EmailClient
+        from azure.core.credentials import AzureKeyCredential
 
-        if not self._connection:
-            raise EmailNotSentError("the email service (acs) is not set up: ACS_EMAIL_CONNECTION_STRING is empty")
-        return EmailClient.from_connection_string(self._connection, connection_timeout=self._timeout,
-                                                  read_timeout=self._timeout)
+        # Parsed here rather than by EmailClient.from_connection_string, which forces https on the
+        # endpoint: the connection string's own scheme is kept (https in Azure, http for a local stub).
+        fields = {k.lower(): v for k, _, v in (p.partition("=") for p in self._connection.split(";") if p)}
+        if not (fields.get("endpoint") and fields.get("accesskey")):
+            raise EmailNotSentError("the email service (acs) is not set up: ACS_EMAIL_CONNECTION_STRING needs "
+                                    "endpoint= and accesskey=")
+        return EmailClient(fields["endpoint"], AzureKeyCredential(fields["accesskey"]),
+                           connection_timeout=self._timeout, read_timeout=self._timeout)
 
     async def send(self, email: OutgoingEmail) -> str:
         from azure.core.exceptions import HttpResponseError
@@ -46,6 +51,8 @@ class AcsSender:
                 poller = await client.begin_send(message, operation_id=operation, polling_interval=self._poll)
                 result = await poller.result()
         except HttpResponseError as error:
+            if (error.status_code or 0) < 400:  # the poller's way of saying the operation ended Failed
+                raise EmailNotSentError("the email service (acs) could not deliver the message") from None
             raise refusal(self.name, error.status_code or 500) from None
         if (result or {}).get("status") != "Succeeded":
             raise EmailNotSentError("the email service (acs) could not deliver the message")
