@@ -5,20 +5,20 @@ from __future__ import annotations
 from shared.data.access import BusinessData
 from shared.mail.port import EmailSender
 from shared.settings import Settings
-from shared.web.port import WebSearch
+from shared.websearch.port import WebSearch
 
 
 def web_search(settings: Settings, data: BusinessData | None = None) -> WebSearch:
     """`data` is what the offline stand-in searches (the company's pages); the real providers need none."""
     if settings.web_search_provider == "bing_agent":
-        from shared.web.bing_agent import BingGroundedAgent
+        from shared.websearch.bing_agent import BingGroundedAgent
 
         return BingGroundedAgent(settings)
     if settings.web_search_provider == "brave":
-        from shared.web.brave import BraveSearch
+        from shared.websearch.brave import BraveSearch
 
         return BraveSearch(settings)
-    from shared.web.offline import CompanyPagesSearch
+    from shared.websearch.offline import CompanyPagesSearch
 
     if data is None:
         raise ValueError("the offline web search needs the business data")

@@ -20,10 +20,10 @@ from shared.data.company import CompanyRecord, RunStatus
 from shared.data.models import Product
 from shared.diagnostics import run_check
 from shared.settings import Settings
-from shared.web.bing_agent import BingGroundedAgent
-from shared.web.brave import BraveSearch
-from shared.web.offline import CompanyPagesSearch
-from shared.web.port import WebSearchUnavailableError
+from shared.websearch.bing_agent import BingGroundedAgent
+from shared.websearch.brave import BraveSearch
+from shared.websearch.offline import CompanyPagesSearch
+from shared.websearch.port import WebSearchUnavailableError
 from tests.stub_server import serving
 
 # --- Grounding with Bing Search through the Foundry Agent Service ---------------------------------------

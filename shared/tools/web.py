@@ -9,7 +9,7 @@ from pydantic import Field
 from shared.adapters import web_search as web_search_adapter
 from shared.tools.context import ToolContext
 from shared.tools.registry import ToolRefusedError, tool
-from shared.web.port import WebSearchUnavailableError
+from shared.websearch.port import WebSearchUnavailableError
 
 
 @tool(timeout_seconds=20.0)

@@ -9,8 +9,8 @@ from shared.knowledge.base import KnowledgeBase
 from shared.knowledge.embeddings import embedder
 from shared.knowledge.index import LocalHybridIndex
 from shared.settings import Settings
-from shared.web.company_pages import PublicPage, public_pages
-from shared.web.port import WebAnswer, WebPage
+from shared.websearch.company_pages import PublicPage, public_pages
+from shared.websearch.port import WebAnswer, WebPage
 
 _built: dict[str, tuple[KnowledgeBase, dict[str, PublicPage]]] = {}
 

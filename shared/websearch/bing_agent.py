@@ -14,7 +14,7 @@ import re
 from typing import Any, Protocol
 
 from shared.settings import Settings
-from shared.web.port import WebAnswer, WebPage, WebSearchUnavailableError, refusal
+from shared.websearch.port import WebAnswer, WebPage, WebSearchUnavailableError, refusal
 
 API_VERSION = "v1"
 SCOPE = "https://ai.azure.com/.default"

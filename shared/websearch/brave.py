@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from shared.settings import Settings
-from shared.web.port import WebAnswer, WebPage, WebSearchUnavailableError, refusal
+from shared.websearch.port import WebAnswer, WebPage, WebSearchUnavailableError, refusal
 
 TAGS = re.compile(r"<[^>]+>")
 
