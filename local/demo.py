@@ -136,7 +136,7 @@ def main() -> int:
             result = status["result"] or {}
             print(f"result: {status['runtimeStatus']}, {result.get('status')} in {result.get('mode')} mode")
             for name, report in (result.get("dependencies") or {}).items():
-                print(f"  {name:<8} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
+                print(f"  {name:<10} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
             company = create_company(http)
             show_dashboard(http)
             load_documents(http)

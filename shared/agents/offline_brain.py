@@ -172,9 +172,12 @@ class Policy:
 
     async def email(self, message: str) -> str:
         orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
-        body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
-                f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
-                if orders else "Here is the summary of your call with us.")
+        if orders:
+            body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
+                    f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total.")
+        else:  # the summary of the stored conversation so far
+            summary = await self.call("summarize_conversation")
+            body = summary.result["summary"] if summary.ok else "Here is the summary of your call with us."
         subject = f"{self.turn.facts['company']}: " + ("your order" if orders else "your call")
         arguments = {"subject": subject, "body": body}
         if address := EMAIL.search(message):  # only the address on file is accepted: the tool says so
