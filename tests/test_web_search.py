@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from shared.data.company import CompanyRecord, RunStatus
 from shared.data.models import Product
 from shared.diagnostics import run_check
 from shared.settings import Settings
+from shared.tools.registry import execute
+from shared.tools.runner import all_tools
 from shared.websearch.bing_agent import BingGroundedAgent
 from shared.websearch.brave import BraveSearch
 from shared.websearch.offline import CompanyPagesSearch
@@ -89,6 +92,10 @@ def agent_service(requests: list[dict[str, Any]], final_status: str = "completed
              "run_id": "run_abc", "assistant_id": "asst_web",
              "content": [{"type": "text", "text": {"value": ANSWER, "annotations": annotations}}]}]})
 
+    async def delete_thread(request: Request) -> JSONResponse:
+        await record(request)
+        return JSONResponse({"id": "thread_xyz", "object": "thread.deleted", "deleted": True})
+
     async def get_agent(request: Request) -> JSONResponse:
         await record(request)
         return JSONResponse({"id": "asst_web", "object": "assistant", "name": "web-grounding",
@@ -98,6 +105,7 @@ def agent_service(requests: list[dict[str, Any]], final_status: str = "completed
     return [Route(f"{project}/threads/runs", create_thread_and_run, methods=["POST"]),
             Route(f"{project}/threads/thread_xyz/runs/run_abc", get_run),
             Route(f"{project}/threads/thread_xyz/messages", list_messages),
+            Route(f"{project}/threads/thread_xyz", delete_thread, methods=["DELETE"]),
             Route(f"{project}/assistants/asst_web", get_agent)]
 
 
@@ -118,7 +126,8 @@ async def test_the_bing_grounded_agent_runs_a_thread_and_cites_the_pages_it_used
         {"role": "user", "content": "latest news about Contoso Outdoor"}]}}
     assert all(r["auth"] == "Bearer entra-token" and r["query"]["api-version"] == "v1" for r in requests)
     assert set(credential.scopes) == {"https://ai.azure.com/.default"}
-    assert requests[-1]["query"] | {"api-version": "v1"} == {"order": "desc", "limit": "1", "api-version": "v1"}
+    assert requests[-2]["query"] == {"order": "desc", "limit": "1", "api-version": "v1"}
+    assert (requests[-1]["method"], requests[-1]["path"]) == ("DELETE", "/api/projects/callcenter/threads/thread_xyz")
     assert [(p.title, p.url, p.site) for p in answer.pages] == [
         (CITED[0][0], CITED[0][1], "news.example.org"), (CITED[1][0], CITED[1][1], "www.contoso-outdoor.example")]
     assert answer.pages[0].snippet == "Contoso Outdoor opened three stores in Denver this spring."
@@ -200,6 +209,17 @@ async def test_brave_failures_become_sentences_and_the_probe_spends_no_search() 
         health = await run_check("web_search", brave_settings(base_url, "wrong"))
     assert "q" not in requests[-1]["query"]
     assert (health.status, health.detail) == ("down", "brave: the web search (brave) refused our credentials")
+
+
+async def test_the_tool_answers_with_citable_pages_or_says_why_it_cannot() -> None:
+    spec = all_tools()["web_search"]
+    with serving(brave_api([])) as base_url:
+        found = await execute(spec, SimpleNamespace(settings=brave_settings(base_url), data=None), {"query": "news"})
+        failed = await execute(spec, SimpleNamespace(settings=brave_settings(base_url, "wrong"), data=None),
+                               {"query": "news"})
+    assert found.ok and found.result["provider"] == "brave"
+    assert found.result["results"][0]["citation"] == "Contoso Outdoor opens stores (news.example.org)"
+    assert failed.refused and failed.error == "the web search (brave) refused our credentials"
 
 
 # --- Offline: the company's pages ---------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The agent is set up once in the Foundry project with the Bing grounding tool. Each search is one
 run on a new thread (`POST {project}/threads/runs`), polled until it ends; the agent's answer is
-the newest message, whose `url_citation` annotations name the pages it read. The Agent Service
+the newest message, whose `url_citation` annotations name the pages it read; the thread is then
+deleted. The Agent Service
 takes Entra ID tokens only (scope https://ai.azure.com/.default): the app's managed identity.
 Bing's own results are never returned to the caller of the agent, only the cited pages.
 """
@@ -10,6 +11,7 @@ Bing's own results are never returned to the caller of the agent, only the cited
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from typing import Any, Protocol
 
@@ -77,6 +79,8 @@ class BingGroundedAgent:
                 raise WebSearchUnavailableError("the web search could not find an answer just now")
             messages = await self._call(http, "GET", f"/threads/{thread}/messages",
                                         query={"order": "desc", "limit": "1"})
+            with contextlib.suppress(WebSearchUnavailableError):  # a thread left behind costs nothing but space
+                await self._call(http, "DELETE", f"/threads/{thread}")
         return answer_of(messages, top)
 
     async def probe(self) -> str:
