@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The entry points Azure loads, and what a turn of chat imports on its first use.
 EXPLICIT = (
     "function_app",
-    "shared.agents.chat",
+    "shared.conversation.text_chat",
     "shared.agents.offline_brain",
     "shared.agents.llm_brain",
     "shared.conversation.summary",
