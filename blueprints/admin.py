@@ -157,7 +157,7 @@ async def rebuild_dashboard(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="admin/outbox", methods=["GET"], auth_level=ADMIN)
 @refusing()
 async def list_outbox(req: func.HttpRequest) -> func.HttpResponse:
-    """Emails the agents sent while no email workflow is configured (newest first)."""
+    """Emails as the local SMTP server received them (newest first)."""
     from blueprints.api_models import Outbox, dump
     from shared.data.paging import PageRequest
     from shared.settings import get_settings

@@ -124,7 +124,7 @@ def operations() -> list[Operation]:
         Operation("post", "/api/admin/dashboard/rebuild",
                   "Recount the dashboard from every conversation (a repair; reads them all)", MASTER_KEY,
                   {200: ("the recounted figures", m.DashboardFigures), **admin}),
-        Operation("get", "/api/admin/outbox", "Emails the agents sent while no email workflow is configured",
+        Operation("get", "/api/admin/outbox", "Emails as the local SMTP server received them",
                   MASTER_KEY, {200: ("the newest first", m.Outbox), 400: refused, **admin},
                   parameters=_query(PageRequest)[:1]),
         Operation("post", "/api/admin/documents", "Upload a knowledge document; a blob trigger indexes it",

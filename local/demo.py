@@ -2,8 +2,9 @@
 
 Starts the ACS simulator, the local stack and the host (unless already up), runs the diagnostics
 orchestration, creates the synthetic company when none exists (a Durable fan-out into Cosmos DB),
-shows the dashboard, indexes the sample knowledge corpus, holds a short chat with the agents,
-places a phone call through the simulator, and stops what it started.
+shows the dashboard, indexes the sample knowledge corpus, holds a short chat with the agents (one
+turn sends an email, shown as the local SMTP server received it), places a phone call through the
+simulator, and stops what it started.
 """
 
 from __future__ import annotations
@@ -99,11 +100,25 @@ def chat(http: httpx.Client, service_key: str) -> None:
     for message in ("I want to check if you have the up-to-date information about me.",
                     f"My postal code is {customer['address']['postal_code']} and my date of birth is "
                     f"{customer['date_of_birth']}.",
+                    "Email me a confirmation of my order.", "Yes",
                     "Looking at the internal knowledge base, could you tell me how long the warranty is?",
                     "What is the latest news about the company?", "That's all, thank you"):
         turn = http.post("/api/chat", json={"message": message}, headers=headers).json()
         tools = ", ".join(c["name"] for c in turn["tool_calls"])
         print(f"  caller: {message}\n  {turn['agent']} [{tools}]: {turn['reply']}")
+    show_email(http, customer["email"])
+
+
+def show_email(http: httpx.Client, address: str) -> None:
+    """The email the agent sent, as the local SMTP server received it."""
+    received = [m for m in http.get("/api/admin/outbox").json()["items"] if m["to"] == address]
+    if not received:
+        print("\nno email reached the local SMTP server")
+        return
+    mail = received[0]
+    print(f"\nthe local SMTP server received:\n  From: {mail['from']}\n  To: {mail['to']}\n"
+          f"  Subject: {mail['subject']}\n  Message-ID: {mail['message_id']}\n  Received: {mail['received_at']}\n"
+          + "".join(f"  | {line}\n" for line in mail["body"].splitlines()))
 
 
 def show_dashboard(http: httpx.Client) -> None:
@@ -148,7 +163,7 @@ def _demo(root: Path, running: Running, simulator: AcsSimulator) -> int:
             result = status["result"] or {}
             print(f"result: {status['runtimeStatus']}, {result.get('status')} in {result.get('mode')} mode")
             for name, report in (result.get("dependencies") or {}).items():
-                print(f"  {name:<8} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
+                print(f"  {name:<10} {report['status']:<7} {report['latency_ms']:>8.1f} ms  {report['detail']}")
             company = create_company(http)
             show_dashboard(http)
             load_documents(http)

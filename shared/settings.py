@@ -73,10 +73,24 @@ class Settings(BaseSettings):
     embedding_dimensions: int = Field(1024, alias="EMBEDDING_DIMENSIONS", ge=64, le=3072)
     search_index: str = Field("knowledge", alias="SEARCH_INDEX")
     max_document_bytes: int = Field(20 * 1024 * 1024, alias="MAX_DOCUMENT_BYTES", gt=0)
-    # Empty: the offline stand-in over the company's own pages.
-    web_search_url: str = Field("", alias="WEB_SEARCH_URL")
-    web_search_key: str = Field("", alias="WEB_SEARCH_KEY", repr=False)
-    # Empty: emails go to the `outbox` blob container. Else an HTTP workflow (Logic Apps) that sends them.
+    # Web search: `offline` ranks the company's own public pages; `bing_agent` asks an Azure AI Foundry agent
+    # that has the Grounding with Bing Search tool; `brave` calls the Brave Web Search API.
+    web_search_provider: Literal["offline", "bing_agent", "brave"] = Field("offline", alias="WEB_SEARCH_PROVIDER")
+    foundry_project_endpoint: str = Field("", alias="FOUNDRY_PROJECT_ENDPOINT")
+    bing_agent_id: str = Field("", alias="BING_AGENT_ID")
+    brave_search_url: str = Field("https://api.search.brave.com/res/v1/web/search", alias="BRAVE_SEARCH_URL")
+    brave_search_key: str = Field("", alias="BRAVE_SEARCH_KEY", repr=False)
+    # Email: `smtp` (offline: the local stack's SMTP server), `acs` (Azure Communication Services Email),
+    # `workflow` (an HTTP-triggered Logic Apps workflow that sends it).
+    email_provider: Literal["smtp", "acs", "workflow"] = Field("smtp", alias="EMAIL_PROVIDER")
+    email_sender: str = Field("agents@callcenter.example", alias="EMAIL_SENDER")
+    smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
+    smtp_port: int = Field(2525, alias="SMTP_PORT", gt=0, lt=65536)
+    smtp_username: str = Field("", alias="SMTP_USERNAME")
+    smtp_password: str = Field("", alias="SMTP_PASSWORD", repr=False)
+    # STARTTLS before logging in; a password is never sent in clear to a host off this machine.
+    smtp_starttls: bool = Field(False, alias="SMTP_STARTTLS")
+    acs_email_connection_string: str = Field("", alias="ACS_EMAIL_CONNECTION_STRING", repr=False)
     email_workflow_url: str = Field("", alias="EMAIL_WORKFLOW_URL", repr=False)
     llm_base_url: str = Field("", alias="LLM_BASE_URL")
     llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
@@ -115,6 +129,17 @@ class Settings(BaseSettings):
         scheme = "http" if urlparse(f"//{host}").hostname in LOOPBACK_HOSTS else "https"
         return f"{scheme}://{host}"
 
+    @property
+    def _web_search_url(self) -> str:
+        return {"offline": "", "bing_agent": self.foundry_project_endpoint,
+                "brave": self.brave_search_url}[self.web_search_provider]
+
+    @property
+    def _email_url(self) -> str:
+        if self.email_provider == "acs":
+            return self.acs_email_connection_string.removeprefix("endpoint=").split(";")[0]
+        return self.email_workflow_url if self.email_provider == "workflow" else f"smtp://{self.smtp_host}"
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -131,7 +156,8 @@ class Settings(BaseSettings):
         """Offline when every service the app uses is a local stand-in."""
         remote = [
             url
-            for url in (self.cosmos_endpoint, self.search_endpoint, self.llm_base_url)
+            for url in (self.cosmos_endpoint, self.search_endpoint, self.llm_base_url, self._web_search_url,
+                        self._email_url)
             if url and urlparse(url).hostname not in LOOPBACK_HOSTS
         ]
         storage_is_local = self.storage_connection == DEVELOPMENT_STORAGE or any(

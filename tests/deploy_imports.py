@@ -15,16 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 # The entry points Azure loads, and what a turn of chat imports on its first use.
 EXPLICIT = (
     "function_app",
-    "shared.agents.chat",
+    "shared.conversation.text_chat",
     "shared.agents.offline_brain",
     "shared.agents.llm_brain",
+    "shared.conversation.summary",
 )
 
 
 def modules() -> list[str]:
     found = [f"blueprints.{p.stem}" for p in sorted((ROOT / "blueprints").glob("*.py")) if p.stem != "__init__"]
-    found += [f"shared.tools.{p.stem}" for p in sorted((ROOT / "shared" / "tools").glob("*.py"))
-              if p.stem != "__init__"]
+    # The tools, and the adapters they import only when a setting chooses one.
+    for package in ("tools", "websearch", "mail"):
+        found += [f"shared.{package}.{p.stem}" for p in sorted((ROOT / "shared" / package).glob("*.py"))
+                  if p.stem != "__init__"]
     return [*EXPLICIT, *found]
 
 

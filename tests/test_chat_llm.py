@@ -148,7 +148,7 @@ def test_the_sample_questions_with_the_llm_brain(llm_host: tuple[HostProcess, Sc
     assert (placed["product_id"], placed["quantity"]) == (product["id"], 2)
     asked = talk.say("Send an email to confirm my order.")["tool_calls"][-1]
     assert asked["result"]["status"] == "confirmation_required" and me["email"] in asked["result"]["read_back"]
-    assert talk.say("Yes, send it")["tool_calls"][-1]["result"]["status"] == "outbox"
+    assert talk.say("Yes, send it")["tool_calls"][-1]["result"]["status"] == "sent"
     with host.client("master") as http:
         sent = http.get("/api/admin/outbox").json()["items"][0]
     assert placed["id"] in sent["body"] and sent["to"] == me["email"]

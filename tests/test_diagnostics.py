@@ -26,17 +26,21 @@ def test_health_reports_each_dependency_and_the_mode(product_host: HostProcess) 
     body = health.json()
     assert health.status_code == 200
     assert body["mode"] == "offline"
-    assert set(body["dependencies"]) == {"blob", "cosmos", "search", "voice", "llm"}
+    assert set(body["dependencies"]) == {"blob", "cosmos", "search", "voice", "llm", "web_search", "email"}
     assert body["dependencies"]["blob"]["status"] == "up"
     assert body["dependencies"]["cosmos"]["status"] == "up"
     assert body["dependencies"]["llm"]["status"] == "absent"
+    assert body["dependencies"]["web_search"]["status"] == "up"
+    assert body["dependencies"]["web_search"]["detail"].startswith("offline: ")
+    assert body["dependencies"]["email"]["status"] == "up"
+    assert body["dependencies"]["email"]["detail"].startswith("smtp at 127.0.0.1:")
 
 
 def test_diagnostics_orchestration_checks_every_dependency_for_real(product_host: HostProcess) -> None:
     with product_host.admin() as http:
         status = run_diagnostics(http, timeout_seconds=60)
     assert status["runtimeStatus"] == "Completed"
-    assert status["progress"]["done"] == status["progress"]["total"] == 5
+    assert status["progress"]["done"] == status["progress"]["total"] == 7
     report = status["result"]["dependencies"]
     assert report["blob"]["detail"] == "blob write, read and delete succeeded"
     assert report["cosmos"]["status"] == "up"

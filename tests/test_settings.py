@@ -46,3 +46,10 @@ def test_mode_is_offline_only_when_every_service_is_local() -> None:
     cloud_storage = "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=eA==;EndpointSuffix=core.windows.net"
     assert Settings(**{**local, "AzureWebJobsStorage": cloud_storage}).mode == "azure"
     assert Settings(**{**local, "LLM_BASE_URL": "http://127.0.0.1:11434/v1"}).mode == "offline"
+    # The web search and email adapters count too, once chosen: an address set but unused does not.
+    assert Settings(**{**local, "WEB_SEARCH_PROVIDER": "brave"}).mode == "azure"
+    assert Settings(**{**local, "FOUNDRY_PROJECT_ENDPOINT": "https://ai.example.net/api/projects/p"}).mode == "offline"
+    acs = "endpoint=https://callcenter.communication.azure.com/;accesskey=eA=="
+    assert Settings(**{**local, "EMAIL_PROVIDER": "acs", "ACS_EMAIL_CONNECTION_STRING": acs}).mode == "azure"
+    assert Settings(**{**local, "SMTP_HOST": "smtp.example.com"}).mode == "azure"
+    assert Settings(**{**local, "SMTP_HOST": "localhost", "SMTP_PORT": "1025"}).mode == "offline"

@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 from azure.cosmos import CosmosClient
-from azure.storage.blob import BlobServiceClient
 
 from local.stack import Endpoints
 from tests.hosting import HostProcess, generate_company, product_host, wait_for
@@ -300,18 +299,22 @@ def _swallow(function: Callable[..., object], *args: object, **kwargs: object) -
         function(*args, **kwargs)
 
 
-def test_email_goes_only_to_the_address_on_file(tools_host: HostProcess, stack: Endpoints) -> None:
+def test_email_goes_only_to_the_address_on_file_and_arrives_once(tools_host: HostProcess) -> None:
     caller = verified_caller(tools_host, 7)
     me = customer(tools_host, caller.customer_id)
     stranger = caller.call("send_email", to="stranger@example.net", subject="Hi", body="Your data", confirmed=True)
     assert stranger[1]["refused"] and "on file" in stranger[1]["error"]
     sent = caller.confirm("send_email", call_id="mail-1", subject="Your order", body="2 x tent, ordered today.")
-    assert sent["result"] == {"status": "outbox", "to": me["email"], "subject": "Your order"}
+    assert sent["result"] == {"status": "sent", "provider": "smtp", "to": me["email"], "subject": "Your order"}
+    again = caller.call("send_email", "mail-1", subject="Your order", body="2 x tent, ordered today.",
+                        confirmed=True)[1]  # the media path retried the same call
+    assert again["result"] == sent["result"]
     key = hashlib.sha256(f"{caller.session_id}:mail-1".encode()).hexdigest()[:16]
-    blob = BlobServiceClient.from_connection_string(stack.storage_connection_string).get_blob_client(
-        "outbox", f"mail-{key}.json")
-    message = json.loads(blob.download_blob().readall())
-    assert (message["to"], message["customer_id"]) == (me["email"], caller.customer_id)
+    with tools_host.client("master") as http:  # what the local SMTP server received
+        received = [m for m in http.get("/api/admin/outbox", params={"limit": 100}).json()["items"]
+                    if m["message_id"].startswith(f"<mail-{key}@")]
+    assert [(m["to"], m["subject"], m["body"]) for m in received] == [
+        (me["email"], "Your order", "2 x tent, ordered today.")]
 
 
 def test_knowledge_and_web_search_are_public(tools_host: HostProcess) -> None:
@@ -323,8 +326,9 @@ def test_knowledge_and_web_search_are_public(tools_host: HostProcess) -> None:
                         ["result"]["grounded"] and r)
     assert grounded["result"]["passages"][0]["citation"] == "FAQ.md, page 1"
     _, news = caller.call("web_search", query="latest news about Contoso Outdoor")
-    assert news["result"][0]["source"].startswith("offline stand-in")
-    assert "Contoso Outdoor" in news["result"][0]["title"]
+    assert news["result"]["provider"] == "offline"
+    assert "Contoso Outdoor" in news["result"]["results"][0]["title"]
+    assert news["result"]["results"][0]["site"] == "contoso-outdoor.example"
 
 
 def test_the_registered_activities_are_the_tools() -> None:

@@ -1,4 +1,4 @@
-"""The offline stand-ins for Azure Storage (Azurite) and Cosmos DB, on loopback ports.
+"""The offline stand-ins for Azure Storage (Azurite), Cosmos DB and a mail server, on loopback ports.
 
 `Stack(dir).up()` starts what is not running, waits until each service's own process listens on
 its ports and answers, and records PIDs and ports in `dir/stack.json`; `down()` stops only those
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -31,7 +33,9 @@ COSMOS_BIN = NODE_DIR / "cosmos-server.js"
 AZURITE_ACCOUNT = "devstoreaccount1"
 AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 COSMOS_KEY = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
-STANDARD_PORTS = {"blob": 10000, "queue": 10001, "table": 10002, "cosmos": 8081}
+STANDARD_PORTS = {"blob": 10000, "queue": 10001, "table": 10002, "cosmos": 8081, "smtp": 2525}
+SMTP_MARKER = "local.smtp"  # python -m local.smtp
+ROOT = Path(__file__).resolve().parents[2]
 # How often a service may lose its ports to another process before the stack gives up.
 PORT_ATTEMPTS = 5
 
@@ -42,6 +46,7 @@ class Endpoints:
     queue_port: int
     table_port: int
     cosmos_port: int
+    smtp_port: int
 
     @property
     def storage_connection_string(self) -> str:
@@ -67,6 +72,9 @@ class Endpoints:
             "COSMOS_ENDPOINT": self.cosmos_endpoint,
             "COSMOS_KEY": self.cosmos_key,
             "COSMOS_VERIFY_TLS": "false",  # the stand-in's certificate is self-signed and expired
+            "EMAIL_PROVIDER": "smtp",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(self.smtp_port),
         }
 
 
@@ -81,6 +89,16 @@ def _azurite_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
 
 def _cosmos_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
     return ["node", str(COSMOS_BIN), str(ports["cosmos"]), str(data_dir / "cosmos")]
+
+
+def _smtp_command(ports: Mapping[str, int], data_dir: Path) -> list[str]:
+    return [sys.executable, "-m", SMTP_MARKER, "--port", str(ports["smtp"])]
+
+
+def _smtp_env(ports: Mapping[str, int]) -> dict[str, str]:
+    """It stores what it receives in Azurite's outbox container."""
+    storage = Endpoints(ports["blob"], ports["queue"], ports["table"], 0, ports["smtp"]).storage_connection_string
+    return {**os.environ, "AzureWebJobsStorage": storage}
 
 
 def _answers_https(port: int) -> bool:
@@ -105,6 +123,8 @@ class Service:
     program: Path  # its name in the command line tells our process from a reused PID
     command: Callable[[Mapping[str, int], Path], list[str]]
     answers: Callable[[int], bool] | None = None  # ready once listening unless given
+    env: Callable[[Mapping[str, int]], dict[str, str]] | None = None  # of all the stack's ports
+    cwd: Path = NODE_DIR
 
     @property
     def log(self) -> str:
@@ -114,6 +134,7 @@ class Service:
 SERVICES = (
     Service("azurite", ("blob", "queue", "table"), AZURITE_BIN, _azurite_command),
     Service("cosmos", ("cosmos",), COSMOS_BIN, _cosmos_command, _answers_https),
+    Service("smtp", ("smtp",), Path(SMTP_MARKER), _smtp_command, env=_smtp_env, cwd=ROOT),  # after Azurite
 )
 
 
@@ -156,19 +177,23 @@ class Stack:
             STANDARD_PORTS if prefer_standard_ports else {})
         ports = dict(zip(STANDARD_PORTS, free_ports([preferred.get(name, 0) for name in STANDARD_PORTS]),
                          strict=True))
-        launches = {service.name: self._launch(service, ports) for service in SERVICES}
-        endpoints = self._record(launches)  # from now on down() can stop them, whatever happens
+        launches: dict[str, _Launch] = {}
         deadline = time.monotonic() + timeout_seconds
         try:
-            for service in SERVICES:
-                for _ in range(PORT_ATTEMPTS):
-                    if self._serving(launches[service.name], deadline):
-                        break
-                    fresh = free_ports([0] * len(service.ports))
-                    launches[service.name] = self._launch(service, dict(zip(service.ports, fresh, strict=True)))
-                    endpoints = self._record(launches)
-                else:
-                    raise RuntimeError(f"{service.name} lost its ports to other processes {PORT_ATTEMPTS} times")
+            # Services that need others' ports (the mail server stores into Azurite) start once those are final.
+            for wave in ([s for s in SERVICES if s.env is None], [s for s in SERVICES if s.env is not None]):
+                launches |= {service.name: self._launch(service, {**ports, **self._ports(launches)})
+                             for service in wave}
+                endpoints = self._record(launches, ports)  # from now on down() can stop them, whatever happens
+                for service in wave:
+                    for _ in range(PORT_ATTEMPTS):
+                        if self._serving(launches[service.name], deadline):
+                            break
+                        fresh = dict(zip(service.ports, free_ports([0] * len(service.ports)), strict=True))
+                        launches[service.name] = self._launch(service, {**ports, **self._ports(launches), **fresh})
+                        endpoints = self._record(launches, ports)
+                    else:
+                        raise RuntimeError(f"{service.name} lost its ports to other processes {PORT_ATTEMPTS} times")
         except BaseException:
             self.down()
             raise
@@ -184,7 +209,8 @@ class Stack:
     def _launch(self, service: Service, ports: Mapping[str, int]) -> _Launch:
         log = self.data_dir / service.log
         offset = log.stat().st_size if log.exists() else 0
-        process = processes.start(service.command(ports, self.data_dir), log, cwd=NODE_DIR)
+        process = processes.start(service.command(ports, self.data_dir), log, cwd=service.cwd,
+                                  env=service.env(ports) if service.env else None)
         return _Launch(service, {name: ports[name] for name in service.ports}, process, offset)
 
     def _serving(self, launch: _Launch, deadline: float) -> bool:
@@ -209,9 +235,13 @@ class Stack:
             log.seek(launch.log_offset)
             return log.read().decode(errors="replace")
 
-    def _record(self, launches: Mapping[str, _Launch]) -> Endpoints:
-        ports = {name: port for launch in launches.values() for name, port in launch.ports.items()}
-        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"])
+    @staticmethod
+    def _ports(launches: Mapping[str, _Launch]) -> dict[str, int]:
+        return {name: port for launch in launches.values() for name, port in launch.ports.items()}
+
+    def _record(self, launches: Mapping[str, _Launch], planned: Mapping[str, int]) -> Endpoints:
+        ports = {**planned, **self._ports(launches)}
+        endpoints = Endpoints(ports["blob"], ports["queue"], ports["table"], ports["cosmos"], ports["smtp"])
         state = {"endpoints": asdict(endpoints), **{f"{name}_pid": launch.process.pid
                                                      for name, launch in launches.items()}}
         self.state_file.write_text(json.dumps(state, indent=2))

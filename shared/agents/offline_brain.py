@@ -172,9 +172,12 @@ class Policy:
 
     async def email(self, message: str) -> str:
         orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
-        body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
-                f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
-                if orders else "Here is the summary of your call with us.")
+        if orders:
+            body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
+                    f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total.")
+        else:  # the summary of the stored conversation so far
+            summary = await self.call("summarize_conversation")
+            body = summary.result["summary"] if summary.ok else "Here is the summary of your call with us."
         subject = f"{self.turn.facts['company']}: " + ("your order" if orders else "your call")
         arguments = {"subject": subject, "body": body}
         if address := EMAIL.search(message):  # only the address on file is accepted: the tool says so
@@ -194,10 +197,13 @@ class Policy:
 
     async def news(self, message: str) -> str:
         found = await self.call("web_search", query=message)
-        if not found.ok or not found.result:
-            return self.reply("I could not find any news just now.")
-        top = found.result[0]
-        return self.reply(f"{top['title']}: {top['snippet']} ({top.get('source', top['url'])})")
+        if not found.ok:
+            return self._failed(found)
+        if not found.result["results"]:
+            return self.reply("I could not find anything about that on the web just now.")
+        top = found.result["results"][0]
+        self.turn.cite(top["citation"])
+        return self.reply(f"{top['title']}: {top['snippet']} (source: {top['citation']})")
 
     async def back_to_router(self, message: str) -> str:
         await self.turn.hand_off(ENTRY_AGENT, "the caller has something else")

@@ -70,6 +70,9 @@ async def run(model: StreamingModel, turn: Turn) -> None:
             if call.name == "search_knowledge_base" and call.ok:
                 for passage in call.result["passages"]:
                     turn.cite(passage["citation"])
+            if call.name == "web_search" and call.ok:
+                for page in call.result["results"]:
+                    turn.cite(page["citation"])
             content = call.result if call.ok else {"error": call.error}
             conversation.append({"role": "tool", "tool_call_id": request.id, "content": json.dumps(content)})
     await turn.say(GAVE_UP)

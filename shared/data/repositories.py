@@ -93,8 +93,11 @@ async def update(container: ContainerProxy, item_id: str, partition: str,
         if attempt:  # jittered backoff, so that writers who collided do not collide again
             await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
         current = await container.read_item(item_id, partition_key=partition)
+        changed = change(document(current))
+        if changed == document(current):  # nothing to write: no etag race to lose either
+            return current
         try:
-            return await container.replace_item(item_id, change(document(current)), etag=current["_etag"],
+            return await container.replace_item(item_id, changed, etag=current["_etag"],
                                                  match_condition=MatchConditions.IfNotModified)
         except CosmosAccessConditionFailedError:
             continue

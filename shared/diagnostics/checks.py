@@ -115,6 +115,32 @@ async def check_voice(settings: Settings, deep: bool) -> tuple[Status, str]:
     return Status.UP, "offline speech cascade installed"
 
 
+async def check_web_search(settings: Settings, deep: bool) -> tuple[Status, str]:
+    from shared.adapters import web_search
+
+    data = None
+    if settings.web_search_provider == "offline":
+        from shared.data.access import business_data
+
+        data = await business_data(settings)
+    return await _probe_adapter(web_search(settings, data))
+
+
+async def check_email(settings: Settings, deep: bool) -> tuple[Status, str]:
+    from shared.adapters import email_sender
+
+    return await _probe_adapter(email_sender(settings))
+
+
+async def _probe_adapter(adapter: object) -> tuple[Status, str]:
+    """The adapter's own probe; its failure named with the adapter, so /api/health says which one is down."""
+    name = getattr(adapter, "name", "?")
+    try:
+        return Status.UP, await adapter.probe()  # type: ignore[attr-defined]
+    except Exception as error:
+        return Status.DOWN, f"{name}: {error or type(error).__name__}"
+
+
 async def _http_probe(url: str, headers: dict[str, str]) -> tuple[Status, str]:
     """Any answer below 500 proves the service is there; the key may still be wrong (HTTP 401)."""
     import aiohttp
@@ -130,6 +156,8 @@ CHECKS: dict[str, Check] = {
     "search": check_search,
     "voice": check_voice,
     "llm": check_llm,
+    "web_search": check_web_search,
+    "email": check_email,
 }
 
 

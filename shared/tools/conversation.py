@@ -13,13 +13,17 @@ AgentName = Annotated[str, Field(pattern=r"^[a-z_]{2,40}$")]
 Reason = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-@tool()
-async def summarize_conversation(ctx: ToolContext, *, transcript: Annotated[list[str], Field(min_length=1)]
-                                 ) -> dict[str, Any]:
-    """Summarises the conversation so far in two sentences: what the caller wanted and what was done."""
-    asked = next((line for line in transcript if line.lower().startswith("caller:")), transcript[0])
-    done = next((line for line in reversed(transcript) if line.lower().startswith("agent:")), transcript[-1])
-    return {"summary": f"{asked.split(':', 1)[-1].strip()} {done.split(':', 1)[-1].strip()}"}
+@tool(timeout_seconds=20.0)
+async def summarize_conversation(ctx: ToolContext) -> dict[str, Any]:
+    """Summarises this conversation so far: what the caller asked for, what was done, what is still open.
+    It reads the stored conversation itself: pass nothing."""
+    from shared.conversation.state import ConversationStore
+    from shared.conversation.summary import summarize
+    from shared.data.cosmos import cosmos_store
+
+    store = ConversationStore(await cosmos_store(ctx.settings).container("sessions"))
+    state, _ = await store.load(ctx.session.id, ctx.session.ttl)
+    return await summarize(ctx.settings, state)
 
 
 @tool()
