@@ -8,10 +8,13 @@ NODE_STAMP := .local/node.stamp
 # What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
+# checkov (tests/test_infra.py) in a venv of its own: its pins must not move the app's.
+CHECKOV_VENV := .local/checkov-venv
+CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
 .PHONY: setup demo test deploy-check up down lint bench
 
-setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
+setup: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) local.settings.json
 
 # Each part re-runs only when its dependency list changes: setup is idempotent and quick.
 $(PY_STAMP): requirements.txt requirements-local.txt
@@ -25,6 +28,11 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR
 	@command -v node >/dev/null || { echo "Node.js 20+ and npm are required (apt-get install nodejs npm)"; exit 1; }
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	@mkdir -p .local && touch $@
+
+$(CHECKOV_STAMP): infra/checkov-requirements.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(shell command -v $(PYTHON) || echo python3) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r infra/checkov-requirements.txt
+	touch $@
 
 local.settings.json: local.settings.sample.json | $(PY_STAMP)
 	$(PY) -m local.settings_file
