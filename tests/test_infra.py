@@ -298,3 +298,22 @@ def test_host_json_matches_the_schema_of_its_fields() -> None:
                                                     "version": "[3.*, 4.0.0)"},
               "extensions": {"durableTask": {"hubName": "call-center"}}}
     assert len(list(validator.iter_errors(broken))) == 2
+
+
+def test_the_cost_model_prints_both_engines_against_the_peer_figure() -> None:
+    from bench import cost
+
+    text = cost.main(["--calls-per-day", "1000", "--minutes", "10"])
+    assert "300,000 call minutes a month" in text
+    per_minute = dict(re.findall(r"^(realtime|cascade): ([\d.]+) USD per call minute", text, re.MULTILINE))
+    assert set(per_minute) == {"realtime", "cascade"} and all(float(value) > 0 for value in per_minute.values())
+    # Fixed costs (search, the always-on media replica) spread over more minutes: a minute gets cheaper.
+    busier = cost.main(["--calls-per-day", "5000", "--minutes", "10"])
+    assert float(re.search(r"^cascade: ([\d.]+)", busier, re.MULTILINE).group(1)) < float(per_minute["cascade"])
+
+
+def test_a_cached_prompt_bills_only_what_came_since() -> None:
+    from bench.cost import billed
+
+    assert billed([100, 150, 200], cache_hit=0) == (450, 0)
+    assert billed([100, 150, 200], cache_hit=1) == (200, 250)  # 100 + 50 + 50 new, 100 + 150 cached
