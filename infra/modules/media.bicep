@@ -9,7 +9,7 @@ param registryName string
 param workspaceName string
 param identityId string
 param identityPrincipalId string
-@description('The image azd pushed; empty before the first deploy, when a public placeholder runs.')
+@description('The image azd pushed; empty before the first deploy.')
 param image string
 @description('Setting name -> value, names from local.settings.sample.json.')
 param settings object
@@ -23,8 +23,9 @@ param maxReplicas int
 param connectionsPerReplica int
 
 var acrPull = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+// Before the first deploy a public placeholder runs (unhealthy on 8000 until azd pushes the real image).
 var placeholder = empty(image)
-var port = placeholder ? 80 : 8000
+var port = 8000
 // Container Apps secret names are lower-case with dashes; the variable keeps the setting's name.
 var secretEnv = [for secret in items(secretSettings): {
   name: secret.key
