@@ -229,9 +229,8 @@ def test_azd_configuration_points_at_what_exists() -> None:
     assert set(azure["services"]) == tagged
     assert (ROOT / azure["services"]["media"]["project"] / azure["services"]["media"]["docker"]["path"]).is_file()
     for hook in azure["hooks"].values():
-        for platform in hook.values():
-            script = ROOT / platform["run"]
-            assert script.is_file() and os.access(script, os.X_OK), script
+        script = ROOT / hook["run"]
+        assert script.is_file() and os.access(script, os.X_OK), script
     parameters = json.loads((INFRA / "main.parameters.json").read_text())["parameters"]
     assert set(parameters) <= set(parsed(INFRA / "main.bicep")["parameters"])
 
@@ -320,3 +319,16 @@ def test_a_cached_prompt_bills_only_what_came_since() -> None:
 
     assert billed([100, 150, 200], cache_hit=0) == (450, 0)
     assert billed([100, 150, 200], cache_hit=1) == (200, 250)  # 100 + 50 + 50 new, 100 + 150 cached
+
+
+def test_the_media_image_serves_what_the_container_app_expects() -> None:
+    dockerfile = (ROOT / "media" / "Dockerfile").read_text()
+    media = (INFRA / "modules" / "media.bicep").read_text()
+    port = re.search(r"^var port = (\d+)$", media, re.MULTILINE).group(1)
+    assert re.search(rf"^EXPOSE {port}$", dockerfile, re.MULTILINE)
+    assert f'"--port", "{port}"' in dockerfile and '"media.app:app"' in dockerfile
+    assert "path: '/health'" in media and f"127.0.0.1:{port}/health" in dockerfile
+    assert re.search(r"^USER (?!0\b|root\b)\S+$", dockerfile, re.MULTILINE)
+    # uvicorn drains calls for less than the grace period the Container App gives a replica.
+    drain = int(re.search(r'"--timeout-graceful-shutdown", "(\d+)"', dockerfile).group(1))
+    assert drain < int(re.search(r"terminationGracePeriodSeconds: (\d+)", media).group(1))
