@@ -8,13 +8,14 @@ NODE_STAMP := .local/node.stamp
 # What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
-# checkov (tests/test_infra.py) in a venv of its own: its pins must not move the app's.
+# checkov (tests/test_infra.py, so only `make test` installs it) in a venv of its own: its pins must not
+# move the app's.
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
 .PHONY: setup demo test deploy-check up down lint bench
 
-setup: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP) local.settings.json
+setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
 # Each part re-runs only when its dependency list changes: setup is idempotent and quick.
 $(PY_STAMP): requirements.txt requirements-local.txt
@@ -51,7 +52,7 @@ deploy-check: $(DEPLOY_STAMP)
 demo: setup
 	$(PY) -m local.demo
 
-test: setup deploy-check
+test: setup deploy-check $(CHECKOV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

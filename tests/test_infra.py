@@ -237,7 +237,7 @@ def test_azd_configuration_points_at_what_exists() -> None:
 
 def checkov(*args: str) -> dict[str, Any]:
     if not CHECKOV.exists():
-        pytest.fail(f"{CHECKOV} is missing: `make setup` installs checkov in its own venv")
+        pytest.fail(f"{CHECKOV} is missing: `make test` installs checkov in its own venv")
     # --skip-download: no guideline look-ups over the network.
     done = subprocess.run([str(CHECKOV), *args, "--skip-download", "--output", "json", "--compact"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
