@@ -8,6 +8,10 @@ NODE_STAMP := .local/node.stamp
 # What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
+# checkov (tests/test_infra.py, so only `make test` installs it) in a venv of its own: its pins must not
+# move the app's.
+CHECKOV_VENV := .local/checkov-venv
+CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
 .PHONY: setup demo test deploy-check up down lint bench
 
@@ -26,6 +30,11 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	@mkdir -p .local && touch $@
 
+$(CHECKOV_STAMP): infra/checkov-requirements.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(shell command -v $(PYTHON) || echo python3) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r infra/checkov-requirements.txt
+	touch $@
+
 local.settings.json: local.settings.sample.json | $(PY_STAMP)
 	$(PY) -m local.settings_file
 
@@ -43,7 +52,7 @@ deploy-check: $(DEPLOY_STAMP)
 demo: setup
 	$(PY) -m local.demo
 
-test: setup deploy-check
+test: setup deploy-check $(CHECKOV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
