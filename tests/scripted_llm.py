@@ -5,18 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
+
+from local.threaded_server import serving as threaded
 
 # An answer is text, or a tool call: (name, arguments).
 Script = Callable[[dict[str, Any]], "str | tuple[str, dict[str, Any]]"]
@@ -79,15 +78,5 @@ class ScriptedLlm:
     def serving(self) -> Iterator[str]:
         """Runs the endpoint in a thread; yields its base URL (…/v1)."""
         app = Starlette(routes=[Route("/v1/chat/completions", self._complete, methods=["POST"])])
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.01)
-        try:
-            yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-        finally:
-            server.should_exit = True
-            thread.join(5)
+        with threaded(app) as port:
+            yield f"http://127.0.0.1:{port}/v1"

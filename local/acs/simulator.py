@@ -15,8 +15,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -27,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from local.acs.certificate import ensure_certificate
+from local.threaded_server import serving as threaded
 
 API_VERSION = "2026-03-12"
 CALLBACK_DELAY_SECONDS = 0.02  # ACS calls back shortly after it answers a request
@@ -236,24 +234,11 @@ class AcsSimulator:
     @contextmanager
     def serving(self) -> Iterator[AcsSimulator]:
         """Serves HTTPS in a thread until the block ends."""
-        cert, key = ensure_certificate(self.folder)
         app = Starlette(routes=[
             Route("/calling/callConnections:answer", self._answer, methods=["POST"]),
             Route("/calling/callConnections/{connection}", self._call_action, methods=["POST"]),
             Route("/calling/callConnections/{connection}", self._get, methods=["GET"]),
             Route("/calling/callConnections/{connection}", self._terminate, methods=["DELETE"]),
         ])
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        listener.bind(("127.0.0.1", 0))
-        self.port = listener.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ssl_certfile=str(cert), ssl_keyfile=str(key)))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        try:
+        with threaded(app, ensure_certificate(self.folder)) as self.port:
             yield self
-        finally:
-            server.should_exit = True
-            thread.join(5)

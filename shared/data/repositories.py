@@ -8,6 +8,7 @@ a conflict, so concurrent updates never overwrite each other.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -93,8 +94,9 @@ async def update(container: ContainerProxy, item_id: str, partition: str,
         if attempt:  # jittered backoff, so that writers who collided do not collide again
             await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
         current = await container.read_item(item_id, partition_key=partition)
+        before = json.dumps(document(current), sort_keys=True)  # `change` may edit nested values in place
         changed = change(document(current))
-        if changed == document(current):  # nothing to write: no etag race to lose either
+        if json.dumps(changed, sort_keys=True, default=str) == before:  # nothing to write, no race to lose
             return current
         try:
             return await container.replace_item(item_id, changed, etag=current["_etag"],
