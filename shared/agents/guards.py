@@ -1,0 +1,51 @@
+"""What the offline brain recognises by its words before any intent: requests it must refuse, and requests
+whose meaning a few words decide (a price, an order's status, a complaint) where embeddings blur them."""
+
+from __future__ import annotations
+
+import re
+
+INJECTION = re.compile(r"\b(ignore (all |your |any |the |previous |prior )+(rules|instructions|prompts?)|system prompt|"
+                       r"developer mode|jailbreak|pretend (i'?m|i am|you are)|skip (the )?(security|verification)|"
+                       r"you are now|act as (an? )?admin)\b", re.I)
+DATA_DUMP = re.compile(r"\b(all|every|other) (of )?(your |the )?(customers|users|accounts|clients)\b|"
+                       r"\b(customer|user) (list|database)\b|\bdump\b", re.I)
+OTHER_CUSTOMER = re.compile(r"\b(customer|client|account) (with )?(number|no\.?|id|#)\s*\w+|\bcust-\w+|"
+                            r"\bmy (wife|husband|partner|friend|neighbou?r|mother|mom|mum|father|dad|son|daughter|"
+                            r"brother|sister|boss|colleague)'?s?\b|\bsomeone else'?s\b|"
+                            r"\banother (customer|person)'?s?\b|\bother customer'?s?\b", re.I)
+ABUSE = re.compile(r"\b(stupid|idiot|useless|dumb|moron|shut up|f+u+c+k\w*|shit\w*|crap|bloody|damn)\b", re.I)
+COMPLAINT = re.compile(r"\b(complain\w*|complaint|unacceptable|manager|supervisor|disgrace\w*|furious|outrageous)\b",
+                       re.I)
+CANCEL = re.compile(r"\bcancel\w*\b.*\b(order|ordered|purchase|subscription)\b|\b(order|purchase)\b.*\bcancel", re.I)
+CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|phone|mobile|number)\b", re.I)
+PRICE = re.compile(r"\b(how much|price|cost|costs|in stock|available|availability|do you (have|carry))\b", re.I)
+POLICY_WORDS = re.compile(r"\b(shipping|delivery|warranty|return|express|refund)\b", re.I)
+ORDER_STATUS = re.compile(r"\b(where('?s| is) my|has my|status of|track\w*|shipped|arrive|delivered)\b", re.I)
+OWN_DETAILS = re.compile(r"\b(what|which)\b.*\b(email|e-mail|phone|number|address|details)\b.*\b(have|got|on file)\b",
+                         re.I)
+SEND = re.compile(r"\b(send|email me|e-mail me|mail me|email it|by email)\b", re.I)
+RETURN = re.compile(r"\b(return|refund|send (it |them )?back|money back|exchange)\b", re.I)
+OFF_TOPIC = re.compile(r"\b(weather|joke|game tonight|football|hockey|who (won|will win)|politics|lottery)\b", re.I)
+# Where one sentence holds two requests: "how much is X and also how long is shipping".
+SECOND_REQUEST = re.compile(r"\s*,?\s*\b(?:and also|and then|also|plus|and)\s+(?=(?:how|what|where|when|can|could|"
+                            r"do|does|is|are|send|email|i want|i'd like|please)\b)", re.I)
+
+
+def refusal(message: str) -> str | None:
+    """Why the brain will not act on `message`, said to the caller; None when it may."""
+    if INJECTION.search(message):
+        return ("I can't do that: I follow the same rules in every call, and I can only help with your own "
+                "account, our products and our policies.")
+    if DATA_DUMP.search(message):
+        return "I can't share other customers' details: I can only help with your own account."
+    if OTHER_CUSTOMER.search(message):
+        return ("I'm sorry, I can only help with your own account. The other person is welcome to call us "
+                "themselves.")
+    return None
+
+
+def requests(message: str) -> list[str]:
+    """The requests in one sentence, in the order said."""
+    parts = [p.strip(" ,.") for p in SECOND_REQUEST.split(message)]
+    return [p for p in parts if len(p.split()) >= 2] or [message]

@@ -1,0 +1,34 @@
+"""Replies as they are spoken: a short answer drawn from a passage, a citation in words, ids in groups."""
+
+from __future__ import annotations
+
+import re
+
+FURNITURE = re.compile(r"\bPage \d+ of \d+\b|^[^:]{0,80}:\s*", re.I)  # page footers, a "Title: Heading" lead
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+STOP = {"the", "a", "an", "i", "my", "do", "does", "is", "are", "to", "of", "how", "what", "can", "you", "for",
+        "it", "in", "on", "and", "or", "me", "your", "we", "have", "long", "much", "many", "when", "should"}
+
+
+def answer_from(passage: str, question: str, sentences: int = 2) -> str:
+    """The one or two sentences of `passage` that share the most words with the question, in their order."""
+    body = FURNITURE.sub("", passage).strip()
+    parts = [s for s in SENTENCE.split(body) if s]
+    asked = {w for w in re.findall(r"\w+", question.lower()) if w not in STOP}
+    ranked = sorted(range(len(parts)), key=lambda i: (-len(asked & set(re.findall(r"\w+", parts[i].lower()))), i))
+    chosen = sorted(ranked[:sentences])
+    return " ".join(parts[i] for i in chosen)
+
+
+def spoken_citation(citation: str) -> str:
+    """"Returns Policy.pdf, page 1" -> "the Returns Policy, page 1"."""
+    document, _, page = citation.rpartition(", ")
+    name = re.sub(r"\.(pdf|docx?|md|txt|html?)$", "", document, flags=re.I)
+    return f"the {name}, {page}" if document else citation
+
+
+def spoken_id(identifier: str) -> str:
+    """An order number in groups of four after its prefix, as it is read out: "ord-3f2a 9c1b"."""
+    prefix, _, rest = identifier.partition("-")
+    groups = " ".join(rest[i:i + 4] for i in range(0, len(rest), 4))
+    return f"{prefix}-{groups}" if rest else identifier
