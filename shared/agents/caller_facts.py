@@ -48,7 +48,10 @@ def postal_code_in(text: str, named_only: bool = True) -> str | None:
     text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), in_digits(text))
     for pattern in POSTAL_CODE if named_only else [*POSTAL_CODE, _BARE_CODE]:
         if found := pattern.search(text):
-            return found.group("code").upper()
+            code = found.group("code").upper()
+            if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|[A-Z]\d[A-Z]\d[A-Z]\d", code):
+                code = f"{code[:-3]} {code[-3:]}"  # a UK or Canadian code said without its space
+            return code
     return None
 
 

@@ -26,9 +26,8 @@ def best_product(message: str, products: list[dict[str, Any]], cutoff: int = CUT
     for product in products:
         name = _words(product["name"])
         score = fuzz.partial_token_set_ratio(name, said) * 0.5 + fuzz.token_set_ratio(name, said) * 0.5
-        numbers = set(re.findall(r"\d+", name))
-        if numbers and not numbers & set(re.findall(r"\d+", said)):
-            score -= 10  # "Trailblazer 4" is not what a caller asking for "trailblazer 2" means
+        for word, number in re.findall(r"(\w+) (\d+)", name):  # "Trailblazer 4" is not "trailblazer 2"
+            score += 10 if re.search(rf"\b{word} {number}", said) else -10
         scored.append((score, product))
     score, product = max(scored, key=lambda pair: pair[0], default=(0.0, None))
     return product if score >= cutoff else None

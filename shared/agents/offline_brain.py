@@ -80,7 +80,7 @@ class Policy:
         if (refused := guards.refusal(message)) is not None:
             state.pending = None
             return refused
-        if state.pending:
+        if state.pending and "resume" not in state.pending:
             answered = await self._answer_pending(message)
             if answered is not None:
                 return answered
@@ -95,6 +95,9 @@ class Policy:
             if not state.awaiting_verification:
                 return self.reply("How can I help you?")
             message, state.awaiting_verification = state.awaiting_verification, None
+            if state.pending and "resume" in state.pending:  # understood before verification was asked for
+                resumed, state.pending = state.pending, None
+                return await self._ask_first(resumed["resume"], resumed["arguments"])
         replies = [await self._one_request(part, intents) for part in guards.requests(message)]
         return self.reply(" ".join(replies))
 
@@ -155,6 +158,8 @@ class Policy:
         """Reads a side effect back and keeps it pending until the caller says yes."""
         asked = await self.call(tool, **arguments)
         if not asked.ok:
+            if asked.needs_verification:
+                self.state.pending = {"resume": tool, "arguments": arguments}
             if tool == "create_order" and "in stock" in (asked.error or ""):
                 self.state.pending = {"collect": tool, "arguments": {"product_id": arguments["product_id"]},
                                       "missing": ["quantity"]}
@@ -203,7 +208,8 @@ class Policy:
         if tool == "update_customer_address":
             home = arguments.get("country") or self._home_country()
             parsed = parse_address(message, home)
-            changed = {k: v for k, v in parsed.fields().items() if k != "country" or v != home}
+            changed = {k: v for k, v in parsed.fields().items()
+                       if k != "country" or v != home or "country" not in arguments}
             asked = pending.get("missing", [])
             if asked and not changed and not NO.match(message) and not YES.match(message):
                 changed = {asked[0]: _bare_field(asked[0], message)}
@@ -252,6 +258,8 @@ class Policy:
     async def address_change(self, message: str) -> str:
         parsed = parse_address(message, self._home_country())
         if not parsed.street and not parsed.postal_code:
+            self.state.pending = {"collect": "update_customer_address", "arguments": {},
+                                  "missing": ["street", "postal_code", "city"]}
             return self.reply("Of course. What is the new address?")
         if parsed.missing:
             self.state.pending = {"collect": "update_customer_address", "arguments": parsed.fields(),
@@ -260,11 +268,7 @@ class Policy:
         return await self._ask_first("update_customer_address", parsed.fields())
 
     async def catalog(self, message: str) -> str:
-        products = await self.call("list_products")
-        if not products.ok:
-            return self._failed(products)
-        offers = "; ".join(f"{p['name']} at {p['price']:.2f} {p['currency']}" for p in products.result[:10])
-        return self.reply(f"We currently have {len(products.result)} products in stock, including: {offers}.")
+        return await self.price("")
 
     async def order(self, message: str) -> str:
         products = await self.call("list_products")
@@ -283,8 +287,9 @@ class Policy:
         if not products.ok:
             return self._failed(products)
         product = best_product(message, products.result)
-        if product is None:
-            return self.reply("I'm sorry, I couldn't find that product in stock. You can ask me what is available.")
+        if product is None:  # "what is available": the catalog
+            offers = "; ".join(f"{p['name']} at {p['price']:.2f} {p['currency']}" for p in products.result[:10])
+            return self.reply(f"We currently have {len(products.result)} products in stock, including: {offers}.")
         return self.reply(f"The {product['name']} costs {product['price']:.2f} {product['currency']}, and we have "
                           f"{product['in_stock']} in stock.")
 
