@@ -9,7 +9,7 @@ NODE_STAMP := .local/node.stamp
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
 
-.PHONY: setup demo test deploy-check up down lint bench
+.PHONY: eval setup demo test deploy-check up down lint bench
 
 setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
@@ -55,6 +55,9 @@ down:
 
 lint: setup
 	$(PY) -m ruff check .
+
+eval: setup
+	$(PY) -m evals
 
 bench: setup
 	$(PY) bench/import_time.py

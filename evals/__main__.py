@@ -1,5 +1,6 @@
-"""`python -m evals`: runs the scenarios with the offline brain, prints the table and the figures of each
-split, and writes the HTML report (default .local/eval/report.html)."""
+"""`python -m evals`: runs the scenarios with the offline brain (the LLM brain when LLM_BASE_URL names an
+OpenAI-compatible endpoint), prints the table and the figures of each split, and writes the HTML report
+(default .local/eval/report.html)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,26 @@ from evals.scenarios import SPLITS, load
 from evals.world import Knowledge, World
 from shared.agents.definitions import agents
 from shared.agents.offline_brain import IntentModel, OfflineBrain
+from shared.conversation.runtime import Brain
 from shared.knowledge.embeddings import MiniLmEmbedder
+from shared.settings import Settings
+
+
+def brain(embedder: MiniLmEmbedder) -> Brain:
+    settings = Settings()
+    if settings.llm_base_url:
+        from shared.agents.llm_brain import LlmBrain
+
+        return LlmBrain(settings)
+    return OfflineBrain(IntentModel(embedder, agents()))
 
 
 async def main(splits: tuple[str, ...], out: Path, only: str | None) -> None:
     embedder = MiniLmEmbedder()
-    brain, knowledge = OfflineBrain(IntentModel(embedder, agents())), Knowledge(embedder)
+    talker, knowledge = brain(embedder), Knowledge(embedder)
     scenarios = [s for s in load(splits) if only is None or only in s.id]
-    await runner.run(scenarios[:1], brain, World.load(), knowledge)  # warms the models: not a caller's latency
-    results = await runner.run(scenarios, brain, World.load(), knowledge)
+    await runner.run(scenarios[:1], talker, World.load(), knowledge)  # warms the models: not a caller's latency
+    results = await runner.run(scenarios, talker, World.load(), knowledge)
     print(runner.table(results))
     summaries = [runner.summary(split, runner.figures([r for r in results if r.scenario.split == split]))
                  for split in splits]

@@ -1,5 +1,6 @@
 """Scenarios as YAML: who calls, what they say turn by turn, what each turn must do, and what the data must
-look like afterwards. One file per theme under `scenarios/dev` (tuned on) and `scenarios/test` (held out)."""
+look like afterwards. One file per theme under `scenarios/dev` (tuned on), `scenarios/test` (held out, seen once) and
+`scenarios/holdout` (held out, written later and never run while tuning)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")
 
 
 class Expected(BaseModel):

@@ -32,6 +32,22 @@ SECOND_REQUEST = re.compile(r"\s*,?\s*\b(?:and also|and then|also|plus|and)\s+(?
                             r"do|does|is|are|send|email|i want|i'd like|please)\b)", re.I)
 
 
+CATALOG_WORDS = {
+    "what", "which", "products", "product", "do", "you", "guys", "sell", "have", "has", "available",
+    "currently", "catalog", "catalogue", "in", "stock", "from", "your", "show", "me", "the", "any",
+    "there", "are", "is", "list", "items", "things", "offer", "right", "now", "today", "all", "of",
+    "can", "i", "see", "buy", "at", "moment", "kind", "kinds", "sort", "sorts", "got", "stuff", "um",
+    "uh", "so", "hi", "a", "whatever", "okay", "ok", "well", "then", "fine", "please", "like", "just",
+    "really", "hmm", "hey", "hello", "yeah", "tell", "about", "carry", "these", "days", "for", "sale",
+    "selling", "again",
+}
+
+
+def names_something(message: str) -> bool:
+    """Whether a catalog question asks about a particular thing ("do you sell gift cards") rather than the list."""
+    return any(w not in CATALOG_WORDS for w in re.findall(r"[a-z']+", message.lower()))
+
+
 def refusal(message: str) -> str | None:
     """Why the brain will not act on `message`, said to the caller; None when it may."""
     if INJECTION.search(message):

@@ -268,7 +268,7 @@ class Policy:
         return await self._ask_first("update_customer_address", parsed.fields())
 
     async def catalog(self, message: str) -> str:
-        return await self.price("")
+        return await self.price(message)
 
     async def order(self, message: str) -> str:
         products = await self.call("list_products")
@@ -287,6 +287,9 @@ class Policy:
         if not products.ok:
             return self._failed(products)
         product = best_product(message, products.result)
+        if product is None and guards.names_something(message):  # not one of ours: maybe the documents know
+            await self.turn.hand_off("knowledge_base", "the caller asked about something not in the catalog")
+            return await self.knowledge(message)
         if product is None:  # "what is available": the catalog
             offers = "; ".join(f"{p['name']} at {p['price']:.2f} {p['currency']}" for p in products.result[:10])
             return self.reply(f"We currently have {len(products.result)} products in stock, including: {offers}.")
