@@ -22,7 +22,7 @@ from shared.conversation.runtime import Brain, Conversation
 from shared.conversation.state import ConversationState
 
 IGNORED = {"handoff"}  # how the brain reaches a specialist is scored by `agent`, not as a tool
-LOOKUPS = {"list_products", "get_product"}  # scored only where a turn names them
+LOOKUPS = {"list_products", "get_product"}  # each scored only where a turn names it
 REFUSAL = re.compile(r"\b(i can only|i can ?not|i can't|i'm not able|i am not able|i won't|not allowed)\b", re.I)
 DONT_KNOW = re.compile(r"\bi (don't|do not) know\b", re.I)
 RAW = re.compile(r"invalid arguments|\bfailed \(|traceback|\bprod-\d+|\bcust-[a-z0-9]+|confirmation_required|"
@@ -71,8 +71,7 @@ def _subset(actual: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def significant(names: list[str], expected: list[str]) -> list[str]:
-    lookups_scored = bool(LOOKUPS & set(expected))
-    return [n for n in names if n not in IGNORED and (lookups_scored or n not in LOOKUPS)]
+    return [n for n in names if n not in IGNORED and (n not in LOOKUPS or n in expected)]
 
 
 def score_turn(expected: Any, said: str, calls: list[Any], agent: str, latency_ms: float) -> TurnScore:

@@ -25,8 +25,17 @@ ORDER_STATUS = re.compile(r"\b(where('?s| is) my|has my|status of|track\w*|shipp
 OWN_DETAILS = re.compile(r"\b(what|which)\b.*\b(email|e-mail|phone|number|address|details)\b.*\b(have|got|on file)\b",
                          re.I)
 SEND = re.compile(r"\b(send|email me|e-mail me|mail me|email it|by email)\b", re.I)
-RETURN = re.compile(r"\b(return|refund|send (it |them )?back|money back|exchange)\b", re.I)
+RETURN = re.compile(r"\b(return|refund|send (\w+ )?back|money back|exchange)\b", re.I)
 OFF_TOPIC = re.compile(r"\b(weather|joke|game tonight|football|hockey|who (won|will win)|politics|lottery)\b", re.I)
+ORDER = re.compile(r"\b(order|buy|purchase|take|need|want|like|get|i'?ll have)\b", re.I)
+NOT_ORDER = re.compile(r"\b(know|check|see|change|update|speak|talk|cancel|return|email|send|ask|tell|verify|"
+                       r"complain\w*|question|help)\b", re.I)
+PROBLEM = re.compile(r"\b(lost|damaged|broken|smashed|faulty|missing|stolen)\b|\bwhat (now|do i do|should i do|"
+                     r"can i do)\b", re.I)
+NEWS = re.compile(r"\b(news|latest|new|recent\w*|happening|announce\w*|opened|open any|lately)\b", re.I)
+GOODBYE = re.compile(r"\b(bye|goodbye|that'?s (all|it|everything)|nothing else|covers everything|have a (good|nice|"
+                     r"great) (day|one|evening))\b", re.I)
+QUESTION = re.compile(r"^\W*(how|what|when|where|why|which|who|do|does|is|are|can|could|will|would|should)\b", re.I)
 # Where one sentence holds two requests: "how much is X and also how long is shipping".
 SECOND_REQUEST = re.compile(r"\s*,?\s*\b(?:and also|and then|also|plus|and)\s+(?=(?:how|what|where|when|can|could|"
                             r"do|does|is|are|send|email|i want|i'd like|please)\b)", re.I)

@@ -87,6 +87,9 @@ class Policy:
         if ANSWER_ONLY.match(message):
             return "There is nothing waiting for your confirmation. How can I help you?"
         stated = caller_facts(message, expecting=state.awaiting_verification is not None)
+        if len(stated) == 1 and state.awaiting_verification:  # the other fact may be in the caller's last turn
+            earlier = next((m.text for m in reversed(state.history) if m.role == "user"), "")
+            stated = {**caller_facts(earlier, expecting=True), **stated}
         if len(stated) >= 2 or (stated and state.awaiting_verification):
             verified = await self.call("verify_caller", **stated)
             if not verified.ok:
@@ -110,7 +113,10 @@ class Policy:
             agent, intent = rule
         else:
             agent, intent, similarity = await intents.classify(message)
-            if similarity < MIN_SIMILARITY:
+            if (intent == "news" and not guards.NEWS.search(message)) or (
+                    similarity < MIN_SIMILARITY and guards.QUESTION.search(message)):
+                agent, intent = "knowledge_base", "knowledge"  # a question: the documents may know
+            elif similarity < MIN_SIMILARITY:
                 return ("I'm sorry, I did not understand that. I can help with your profile, orders, our products "
                         "and policies, news about the company, or emails.")
         if agent != self.state.active_agent:
@@ -119,6 +125,8 @@ class Policy:
 
     def _rule_intent(self, message: str) -> tuple[str, str] | None:
         """Intents a few words decide better than the nearest example."""
+        if guards.GOODBYE.search(message) and len(message.split()) <= 12:
+            return "router", "goodbye"
         if guards.COMPLAINT.search(message):
             return "router", "complaint"
         if guards.CANCEL.search(message):
@@ -127,6 +135,10 @@ class Policy:
             return "customer_data", "profile_read"
         if guards.CONTACT_CHANGE.search(message) and not guards.SEND.search(message):
             return "router", "contact_change"
+        if guards.PROBLEM.search(message):
+            return "knowledge_base", "knowledge"
+        if guards.SEND.search(message) and not guards.RETURN.search(message):
+            return "executive_assistant", "email"
         if guards.ORDER_STATUS.search(message) and re.search(r"\b(order|parcel|package|delivery)\b", message, re.I) \
                 and not re.search(r"\b(broken|damaged|smashed)\b", message, re.I):
             return "customer_data", "order_status"
@@ -134,6 +146,9 @@ class Policy:
             return "customer_data", "price"
         if guards.RETURN.search(message) or guards.OFF_TOPIC.search(message):
             return "knowledge_base", "knowledge"
+        if guards.ORDER.search(message) and not guards.NOT_ORDER.search(message) and (
+                quantity(message) is not None or re.search(r"\b(the|a|an|some)\s+\w+", message, re.I)):
+            return "customer_data", "order"
         return None
 
     async def call(self, name: str, **arguments: Any) -> ToolCall:

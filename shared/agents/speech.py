@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 FURNITURE = re.compile(r"\bPage \d+ of \d+\b|^[^:]{0,80}:\s*", re.I)  # page footers, a "Title: Heading" lead
+HEADING = re.compile(r"^[A-Z][\w'-]*(?: [a-z][\w'-]*){0,5} (?=[A-Z])")  # "Returns window You can return ..."
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 STOP = {"the", "a", "an", "i", "my", "do", "does", "is", "are", "to", "of", "how", "what", "can", "you", "for",
         "it", "in", "on", "and", "or", "me", "your", "we", "have", "long", "much", "many", "when", "should"}
@@ -12,12 +13,18 @@ STOP = {"the", "a", "an", "i", "my", "do", "does", "is", "are", "to", "of", "how
 
 def answer_from(passage: str, question: str, sentences: int = 2) -> str:
     """The one or two sentences of `passage` that share the most words with the question, in their order."""
-    body = FURNITURE.sub("", passage).strip()
+    body = HEADING.sub("", FURNITURE.sub("", passage).strip())
     parts = [s for s in SENTENCE.split(body) if s]
-    asked = {w for w in re.findall(r"\w+", question.lower()) if w not in STOP}
-    ranked = sorted(range(len(parts)), key=lambda i: (-len(asked & set(re.findall(r"\w+", parts[i].lower()))), i))
-    chosen = sorted(ranked[:sentences])
+    asked = _stems(question)
+    shared = [len(asked & _stems(part)) for part in parts]
+    ranked = sorted(range(len(parts)), key=lambda i: (-shared[i], i))
+    chosen = sorted([ranked[0], *[i for i in ranked[1:sentences] if shared[i]]])
     return " ".join(parts[i] for i in chosen)
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to five letters, so "parcel" meets "parcels" and "refund" meets "refunded"."""
+    return {w[:5] for w in re.findall(r"\w+", text.lower()) if w not in STOP}
 
 
 def spoken_citation(citation: str) -> str:
