@@ -15,9 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # The entry points Azure loads, and what a turn of chat imports on its first use.
 EXPLICIT = (
     "function_app",
-    "shared.agents.chat",
+    "shared.conversation.text_chat",
     "shared.agents.offline_brain",
     "shared.agents.llm_brain",
+    "text_to_num",  # the offline brain imports these two on its first turn
+    "rapidfuzz",
 )
 
 

@@ -9,7 +9,7 @@ from shared.agents import guards
 from shared.agents.addresses import parse_address
 from shared.agents.catalog import best_product
 from shared.agents.numbers import in_digits, quantity
-from shared.agents.speech import answer_from, spoken_citation, spoken_id
+from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
 
 
 @pytest.mark.parametrize(("said", "digits"), [
@@ -116,3 +116,4 @@ def test_a_passage_becomes_a_short_spoken_answer() -> None:
     assert len([s for s in answer.split(". ") if s]) <= 2
     assert spoken_citation("Returns Policy.pdf, page 1") == "the Returns Policy, page 1"
     assert spoken_id("ord-3f2a9c1b") == "ord-3f2a 9c1b"
+    assert spoken_date("2026-11-20T10:00:00") == "November 20, 2026"

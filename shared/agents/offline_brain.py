@@ -1,6 +1,8 @@
-"""The offline brain: a dialogue policy. Intent from embeddings of the agents' example utterances,
-slots from patterns, replies from templates; it acts only through the turn (tools, handoffs, what it
-says), so the same rules hold as for the LLM brain. It says so when it did not understand.
+"""The offline brain: a dialogue policy. Refusals and intents a few words decide first (`guards`), else
+the nearest of the agents' example utterances by MiniLM embeddings; numbers from words (`numbers`),
+addresses in national formats (`addresses`), products matched fuzzily (`catalog`), verification facts
+(`caller_facts`); replies as they are spoken (`speech`). It acts only through the turn (tools, handoffs,
+what it says), so the same rules hold as for the LLM brain, and says so when it did not understand.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from shared.agents.caller_facts import caller_facts, postal_code_in
 from shared.agents.catalog import best_product
 from shared.agents.definitions import ENTRY_AGENT, Agent
 from shared.agents.numbers import in_digits, quantity
-from shared.agents.speech import answer_from, spoken_citation, spoken_id
+from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
 from shared.conversation.state import ToolCall
 from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import Embedder
@@ -36,6 +38,8 @@ FIELD_NAMES = {"street": "street and house number", "postal_code": "postal code"
                "country": "country"}
 FAILED_FIELDS = {"quantity": "I can order between 1 and 20 of an item. How many would you like?",
                  "postal_code": "That postal code looks too long. Could you say it again?"}
+
+
 class IntentModel:
     """Nearest example utterance by cosine similarity of MiniLM embeddings."""
 
@@ -155,7 +159,9 @@ class Policy:
         return await self.turn.tool(name, arguments)
 
     def reply(self, text: str) -> str:
-        return self.preface + text
+        """`text` after the preface, which is said once."""
+        text, self.preface = self.preface + text, ""
+        return text
 
     def _failed(self, call: ToolCall) -> str:
         """A failed tool as a sentence and a next step, never the tool's own text."""
@@ -330,7 +336,7 @@ class Policy:
         latest = next((p for p in history.result if mentioned and p["product_id"] == mentioned["id"]),
                       history.result[0])
         return self.reply(f"Your order of {latest['quantity']} x {names[latest['product_id']]} from "
-                          f"{latest['purchased_at'][:10]} is {latest['status']}.")
+                          f"{spoken_date(latest['purchased_at'])} is {latest['status']}.")
 
     async def email(self, message: str) -> str:
         orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 FURNITURE = re.compile(r"\bPage \d+ of \d+\b|^[^:]{0,80}:\s*", re.I)  # page footers, a "Title: Heading" lead
 HEADING = re.compile(r"^[A-Z][\w'-]*(?: [a-z][\w'-]*){0,5} (?=[A-Z])")  # "Returns window You can return ..."
@@ -39,3 +40,12 @@ def spoken_id(identifier: str) -> str:
     prefix, _, rest = identifier.partition("-")
     groups = " ".join(rest[i:i + 4] for i in range(0, len(rest), 4))
     return f"{prefix}-{groups}" if rest else identifier
+
+
+def spoken_date(iso: str) -> str:
+    """"2026-11-20" -> "November 20, 2026"; anything else as it is."""
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    return f"{day:%B} {day.day}, {day.year}"
