@@ -36,6 +36,8 @@ def test_facts_in_what_the_caller_said(said: str, facts: dict) -> None:
     ("111 21 and 1982-12-01", False, {"postal_code": "111 21", "date_of_birth": "1982-12-01"}),
     ("postcode NW1 6XE date of birth 23/11/1979 no wait november 23 1979", False,
      {"postal_code": "NW1 6XE", "date_of_birth": "1979-11-23"}),
+    ("born march seventeen ninety three and postcode m5j 2x2", False,
+     {"postal_code": "M5J 2X2", "date_of_birth": "1993-03-17"}),
     ("and it's 100-0005", True, {"postal_code": "100-0005"}),  # asked for the facts: a bare code counts
     ("and it's 100-0005", False, {}),
 ])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shared.agents import guards
-from shared.agents.addresses import parse_address
+from shared.agents.addresses import named_field, parse_address
 from shared.agents.catalog import best_product
 from shared.agents.numbers import in_digits, quantity
 from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
@@ -62,6 +62,17 @@ def test_quantities_keep_their_sign_and_skip_the_product_name(said: str, name: s
 def test_addresses_in_their_national_formats(said: str, home: str, fields: dict[str, str]) -> None:
     parsed = parse_address(said, home)
     assert parsed.fields() == fields and parsed.missing == []
+
+
+@pytest.mark.parametrize(("said", "field"), [
+    ("no sorry the city is lyon", ("city", "Lyon")),
+    ("the postal code should be eight zero zero eight", ("postal_code", "8008")),
+    ("wrong, the street is goethestraße 12", ("street", "Goethestraße 12")),
+    ("the country is switzerland", ("country", "Switzerland")),
+    ("yes that's right", None),
+])
+def test_a_field_corrected_by_name(said: str, field: tuple[str, str] | None) -> None:
+    assert named_field(said) == field
 
 
 def test_a_missing_field_is_named() -> None:

@@ -58,6 +58,13 @@ FILLER = re.compile(r"\b(please|thanks|thank you|now|actually|and|in|the city is
 SMALL_WORDS = {"de", "la", "du", "des", "le", "les", "of", "the", "and", "d'", "am", "an", "der"}
 
 
+NAMED_FIELD = re.compile(r"\bthe (?P<field>city|town|street|street name|house number|postal code|post ?code|"
+                         r"zip(?: code)?|country) (?:is|should be|was meant to be|needs to be) (?P<value>.+?)[.!]?$",
+                         re.I)
+FIELDS_SAID = {"city": "city", "town": "city", "street": "street", "street name": "street", "country": "country",
+               "house number": "street"}
+
+
 @dataclass
 class ParsedAddress:
     street: str | None = None
@@ -167,3 +174,17 @@ def _city_text(text: str, street: tuple[int, int] | None, postal: tuple[int, int
     if street and postal and postal[1] < street[0]:  # postal code first, as in Japan
         return FILLER.sub(" ", text[postal[1]:street[0]]).strip(" ,.")
     return ""
+
+
+def named_field(said: str) -> tuple[str, str] | None:
+    """A field the caller corrects by name ("no, the city is Lyon"): (field, value), or None."""
+    found = NAMED_FIELD.search(said)
+    if found is None:
+        return None
+    field = FIELDS_SAID.get(found.group("field").lower(), "postal_code")
+    value = found.group("value").strip(" ,")
+    if field == "postal_code":
+        return field, in_digits(value).upper()
+    if field == "country":
+        return field, COUNTRIES.get(value.lower(), _titled(value))
+    return field, _titled(in_digits(value))

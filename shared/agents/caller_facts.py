@@ -20,6 +20,8 @@ DATES = [
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b(?P<month>\d{{1,2}})/{_DAY}/{_YEAR}\b"),  # month first, as US callers write it
+    # "march seventeen ninety three": a day and a year of the 1900s said without "nineteen"
+    re.compile(rf"\b{_MONTH}\s+(?!(?:19|20)\d{{2}}\b)(?P<day>[1-3]?\d)(?P<year>[2-9]\d)\b", re.I),
 ]
 _CODE = (r"(?P<code>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{3}-\d{4}|\d{3}\s\d{2}(?!\d)"
          r"|\d{5}-\d{4}|\d{4,7})")  # UK, Canada, Japan, Sweden, ZIP+4, then digits only
@@ -37,7 +39,8 @@ def date_in(text: str) -> date | None:
             month = found.group("month")
             month_number = int(month) if month.isdigit() else MONTHS[month.lower()]
             try:
-                return date(int(found.group("year")), month_number, int(found.group("day")))
+                year = int(found.group("year"))
+                return date(year + 1900 if year < 100 else year, month_number, int(found.group("day")))
             except ValueError:
                 continue
     return None

@@ -22,6 +22,8 @@ CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|p
 PRICE = re.compile(r"\b(how much|price|cost|costs|in stock|available|availability|do you (have|carry))\b", re.I)
 POLICY_WORDS = re.compile(r"\b(shipping|delivery|warranty|return|express|refund)\b", re.I)
 ORDER_STATUS = re.compile(r"\b(where('?s| is) my|has my|status of|track\w*|shipped|arrive|delivered)\b", re.I)
+PURCHASES = re.compile(r"\b(orders|purchases|bought|ordered|order history)\b.*\b(i|my|me)\b|"
+                       r"\b(i|my|me)\b.*\b(orders|purchases|bought|ordered|order history)\b", re.I)
 OWN_DETAILS = re.compile(r"\b(what|which)\b.*\b(email|e-mail|phone|number|address|details)\b.*\b(have|got|on file)\b",
                          re.I)
 SEND = re.compile(r"\b(send|email me|e-mail me|mail me|email it|by email)\b", re.I)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from shared.agents import guards
-from shared.agents.addresses import parse_address
+from shared.agents.addresses import named_field, parse_address
 from shared.agents.caller_facts import caller_facts, postal_code_in
 from shared.agents.catalog import best_product
 from shared.agents.definitions import ENTRY_AGENT, Agent
@@ -146,6 +146,8 @@ class Policy:
         if guards.ORDER_STATUS.search(message) and re.search(r"\b(order|parcel|package|delivery)\b", message, re.I) \
                 and not re.search(r"\b(broken|damaged|smashed)\b", message, re.I):
             return "customer_data", "order_status"
+        if guards.PURCHASES.search(message) and guards.QUESTION.search(message):
+            return "customer_data", "purchases"
         if guards.PRICE.search(message) and not guards.POLICY_WORDS.search(message):
             return "customer_data", "price"
         if guards.RETURN.search(message) or guards.OFF_TOPIC.search(message):
@@ -227,6 +229,8 @@ class Policy:
                 return None
             return {**arguments, "quantity": amount}
         if tool == "update_customer_address":
+            if named := named_field(message):
+                return {**arguments, named[0]: named[1]}
             home = arguments.get("country") or self._home_country()
             parsed = parse_address(message, home)
             changed = {k: v for k, v in parsed.fields().items()
