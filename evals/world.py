@@ -58,6 +58,8 @@ class World:
     @classmethod
     def load(cls, path: Path = WORLD) -> World:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for customer in raw["customers"]:  # what the agents' instructions name, as the product's records hold it
+            customer.setdefault("loyalty_tier", "standard")
         return cls(raw["company"], {c["id"]: c for c in raw["customers"]}, {p["id"]: p for p in raw["products"]},
                    raw["purchases"])
 

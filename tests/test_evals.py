@@ -7,7 +7,8 @@ failure class the scenarios name passing), and that the harness itself tells a b
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import json
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -16,6 +17,8 @@ from evals.scenarios import Scenario, load
 from evals.world import Knowledge, World
 from shared.agents.definitions import agents
 from shared.agents.offline_brain import IntentModel, OfflineBrain
+from shared.conversation import tool_loop
+from shared.conversation.tool_loop import ToolRequest
 from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import MiniLmEmbedder
 
@@ -81,3 +84,55 @@ def test_the_harness_tells_a_bad_brain_apart() -> None:
     assert not scored.success and scored.effects_missed == 1 and scored.effects_done == 0
     assert any(f.startswith("raw text") for f in scored.turns[0].checks_failed)
     assert any(f.startswith("tools") for f in scored.turns[0].checks_failed)  # two calls where one was wanted
+
+
+MOVE = {"street": "Seestrasse 20", "postal_code": "8002", "city": "Zürich", "country": "Switzerland"}
+LLM_SCENARIO = {
+    "id": "llm-move", "caller": "cust-ch",
+    "turns": [{"say": "postal code 8001, born 9 september 1975", "tools": ["verify_caller"]},
+              {"say": "move me to seestrasse 20 8002 zürich", "tools": ["update_customer_address"],
+               "args": {"update_customer_address": MOVE}},
+              {"say": "yes", "tools": ["update_customer_address"]}],
+    "effects": [{"tool": "update_customer_address", "args": MOVE}], "end": {"address": MOVE}}
+
+
+class ScriptedModel:
+    """Plays a model for the tool loop: per caller message the tool calls it makes, then a sentence."""
+
+    def __init__(self, steps: dict[str, list[tuple[str, dict]]]) -> None:
+        self._steps = steps
+
+    async def stream(self, messages: list[dict], tools: list[dict]) -> AsyncIterator[str | ToolRequest]:
+        last_user = max(i for i, m in enumerate(messages) if m["role"] == "user")
+        done = sum(m["role"] == "tool" for m in messages[last_user:])
+        calls = self._steps[messages[last_user]["content"][:8]]
+        if done < len(calls):
+            name, arguments = calls[done]
+            yield ToolRequest(id=f"call-{last_user}-{done}", name=name, arguments=json.dumps(arguments))
+        else:
+            yield "Alright."
+
+
+class ModelBrain:
+    def __init__(self, model: ScriptedModel) -> None:
+        self._model = model
+
+    async def respond(self, turn: Turn) -> None:
+        await tool_loop.run(self._model, turn)
+
+
+@pytest.mark.parametrize(("steps", "passes"), [
+    ({"postal c": [("verify_caller", {"postal_code": "8001", "date_of_birth": "1975-09-09"})],
+      "move me ": [("handoff", {"agent": "customer_data", "reason": "address"}), ("update_customer_address", MOVE)],
+      "yes": [("update_customer_address", {**MOVE, "confirmed": True})]}, True),
+    # A model that confirms in the turn it reads back: the tool layer does nothing, the harness says so.
+    ({"postal c": [("verify_caller", {"postal_code": "8001", "date_of_birth": "1975-09-09"})],
+      "move me ": [("handoff", {"agent": "customer_data", "reason": "address"}),
+                   ("update_customer_address", {**MOVE, "confirmed": True})],
+      "yes": []}, False),
+])
+def test_a_model_driven_brain_is_scored_by_the_same_harness(steps: dict, passes: bool) -> None:
+    scored = asyncio.run(runner.run_scenario(Scenario.model_validate(LLM_SCENARIO), ModelBrain(ScriptedModel(steps)),
+                                             World.load(), Knowledge(MiniLmEmbedder())))
+    assert scored.success is passes, runner.table([scored])
+    assert scored.effects_missed == (0 if passes else 1) and scored.effects_wrong == 0
