@@ -75,9 +75,12 @@ def test_a_field_corrected_by_name(said: str, field: tuple[str, str] | None) -> 
     assert named_field(said) == field
 
 
-def test_a_missing_field_is_named() -> None:
+def test_a_missing_field_is_named_and_a_doubtful_one_found() -> None:
     assert parse_address("12 rue de la paix paris", "France").missing == ["postal_code"]
     assert parse_address("3 avenue victor hugo 69002", "France").missing == ["city"]
+    doubtful = parse_address("hauptstraße 9 1011 berlin", "Germany")  # a digit lost: four where Germany has five
+    assert doubtful.doubtful == ["postal_code"] and doubtful.street == "Hauptstraße 9"
+    assert parse_address("hauptstraße 9 10115 berlin", "Germany").doubtful == []
 
 
 PRODUCTS = [{"id": "p2", "name": "Trailblazer 2 Tent"}, {"id": "p4", "name": "Trailblazer 4 Tent"},

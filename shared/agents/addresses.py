@@ -43,6 +43,13 @@ POSTAL = [("United Kingdom", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
           ("India", re.compile(r"\b\d{3} ?\d{3}\b")),
           ("United States", re.compile(r"\b\d{5}(?:-\d{4})?\b")),
           ("Switzerland", re.compile(r"\b\d{4}\b"))]
+# What a postal code looks like where the caller says they live: one that does not is asked again.
+POSTAL_FORMS = {"United States": (r"\d{5}(-\d{4})?", "five digits"), "Germany": (r"\d{5}", "five digits"),
+                "France": (r"\d{5}", "five digits"), "Switzerland": (r"\d{4}", "four digits"),
+                "Austria": (r"\d{4}", "four digits"), "Sweden": (r"\d{3} ?\d{2}", "five digits"),
+                "India": (r"\d{6}", "six digits"), "Japan": (r"\d{3}-?\d{4}", "seven digits"),
+                "United Kingdom": (r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", "letters and digits, like SW1A 1AA"),
+                "Canada": (r"[A-Z]\d[A-Z] ?\d[A-Z]\d", "letters and digits, like K1A 0B1")}
 FIVE_DIGITS = ("Germany", "France", "United States", "Spain", "Italy")
 STREET_TYPES = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|terrace|"
                 r"close|crescent|square|parkway|highway|hwy|row|gardens|hill")
@@ -71,7 +78,7 @@ class ParsedAddress:
     postal_code: str | None = None
     city: str | None = None
     country: str | None = None
-    doubtful: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # fields found but not in their country's form
 
     @property
     def missing(self) -> list[str]:
@@ -141,9 +148,9 @@ def parse_address(said: str, home_country: str | None = None) -> ParsedAddress:
     code, format_country, span = _postal(searched, country)
     parsed = ParsedAddress(country=country)
     if code and span:
-        if country is None:
-            country = home_country if format_country == "United States" and home_country in FIVE_DIGITS else \
-                format_country
+        if country is None:  # digits alone could be anyone's: the caller's own country, checked below
+            home_digits = POSTAL_FORMS.get(home_country or "", ("",))[0].startswith("\\d")
+            country = home_country if home_digits and re.fullmatch(r"[\d ]+", code) else format_country
         parsed.postal_code = _postal_formatted(code, country)
     parsed.country = country or home_country
     if street:
@@ -155,7 +162,16 @@ def parse_address(said: str, home_country: str | None = None) -> ParsedAddress:
         parsed.street = _titled(", ".join(filter(None, [parsed.street, rest]))) if rest else parsed.street
     elif city_text:
         parsed.city = _titled(city_text) + (f", {region}" if region else "")
+    form = POSTAL_FORMS.get(parsed.country or "")
+    if parsed.postal_code and form and not re.fullmatch(form[0], parsed.postal_code, re.I):
+        parsed.doubtful.append("postal_code")
     return parsed
+
+
+def postal_form(country: str | None) -> str | None:
+    """How a postal code of `country` is said: "five digits"."""
+    form = POSTAL_FORMS.get(country or "")
+    return form[1] if form else None
 
 
 def _city_text(text: str, street: tuple[int, int] | None, postal: tuple[int, int] | None) -> str:

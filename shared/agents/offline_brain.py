@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from shared.agents import guards
-from shared.agents.addresses import named_field, parse_address
+from shared.agents.addresses import named_field, parse_address, postal_form
 from shared.agents.caller_facts import caller_facts, postal_code_in
 from shared.agents.catalog import best_product
 from shared.agents.definitions import ENTRY_AGENT, Agent
@@ -24,12 +24,14 @@ from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import Embedder
 
 MIN_SIMILARITY = 0.35  # below it, no example is close enough to act on
-YES = re.compile(r"^\W*(?:(?:oui|ja|hai|haan|si|okay|ok)\W+)*(yes|yeah|yep|yup|yea|sure|correct|"
+# Yes and no, also in the callers' own languages (German, French, Swedish, Japanese, Hindi, Spanish).
+_YES_WORDS = r"oui|ja|jawohl|genau|richtig|stimmt|hai|haan|ji|si|sí|d'accord"
+YES = re.compile(rf"^\W*(?:(?:{_YES_WORDS}|okay|ok)\W+)*(yes|yeah|yep|yup|yea|sure|correct|"
                  r"that'?s (?:right|correct|it)|right|please do|go ahead|do it|ok(ay)?|confirm|absolutely|perfect|"
                  r"sounds good|exactly|lovely|"
-                 r"uh[- ]?huh|affirmative|c'est (?:bon|correct)|oui|ja|hai|haan)\b", re.I)
-NO = re.compile(r"^\W*(?:hmm+\W+|uh+\W+)*(no|nope|nah|nein|non|cancel|don'?t|stop|wait|hold on|never ?mind|"
-                r"forget it|wrong|not right|leave it)\b", re.I)
+                 rf"uh[- ]?huh|affirmative|c'est (?:bon|correct)|{_YES_WORDS})\b", re.I)
+NO = re.compile(r"^\W*(?:hmm+\W+|uh+\W+)*(no|nope|nah|nein|non|nej|nee|iie|nahi|cancel|don'?t|stop|wait|hold on|"
+                r"never ?mind|forget it|wrong|not right|leave it)\b", re.I)
 # A bare yes or no: an answer to a question, never a request of its own.
 ANSWER_ONLY = re.compile(r"^\W*(yes|yeah|yep|yup|sure|correct|right|ok(ay)?|no|nope|nah|yeah sure|sure thing)\b"
                          r"[\s,.!]*(please|sure|thanks?( you)?)?[\s.!]*$", re.I)
@@ -286,6 +288,12 @@ class Policy:
             self.state.pending = {"collect": "update_customer_address", "arguments": {},
                                   "missing": ["street", "postal_code", "city"]}
             return self.reply("Of course. What is the new address?")
+        if parsed.doubtful:
+            unsure = {k: v for k, v in parsed.fields().items() if k not in parsed.doubtful}
+            self.state.pending = {"collect": "update_customer_address", "arguments": unsure,
+                                  "missing": [*parsed.doubtful, *parsed.missing]}
+            return self.reply(f"I didn't quite get the postal code: in {parsed.country} it has "
+                              f"{postal_form(parsed.country)}. Could you say it again?")
         if parsed.missing:
             self.state.pending = {"collect": "update_customer_address", "arguments": parsed.fields(),
                                   "missing": parsed.missing}
