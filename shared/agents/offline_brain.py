@@ -351,10 +351,12 @@ class Policy:
                           f"{spoken_date(latest['purchased_at'])} is {latest['status']}.")
 
     async def email(self, message: str) -> str:
-        orders = [c for c in self._recent_tool_results() if c.get("status") == "ordered"]
-        body = (f"Your order {orders[-1]['order']['id']}: {orders[-1]['order']['quantity']} x "
-                f"{orders[-1]['order']['product_id']}, {orders[-1]['order']['total']:.2f} in total."
-                if orders else "Here is the summary of your call with us.")
+        orders = [c["order"] for c in self._recent_tool_results() if c.get("status") == "ordered"]
+        body = "Here is the summary of your call with us."
+        if orders:
+            order = orders[-1]
+            body = (f"Your order {order['id']}: {order['quantity']} x {await self._name(order['product_id'])}, "
+                    f"{order['total']:.2f} in total.")
         subject = f"{self.turn.facts['company']}: " + ("your order" if orders else "your call")
         arguments = {"subject": subject, "body": body}
         if address := EMAIL.search(message):  # only the address on file is accepted: the tool says so
