@@ -58,6 +58,11 @@ def test_quantities_keep_their_sign_and_skip_the_product_name(said: str, name: s
      {"street": "7 Park Street", "postal_code": "700016", "city": "Kolkata", "country": "India"}),
     ("12 Harbour Street, 8001 Zurich, Switzerland.", "Germany",
      {"street": "12 Harbour Street", "postal_code": "8001", "city": "Zurich", "country": "Switzerland"}),
+    # A state's name inside the street names no state; a country said twice is not part of the city.
+    ("1055 west georgia street vancouver british columbia v6e 3p3", "Canada",
+     {"street": "1055 West Georgia Street", "postal_code": "V6E 3P3", "city": "Vancouver, BC", "country": "Canada"}),
+    ("i'm moving to germany, the address is schillerstraße 8 70173 stuttgart germany", "Switzerland",
+     {"street": "Schillerstraße 8", "postal_code": "70173", "city": "Stuttgart", "country": "Germany"}),
 ])
 def test_addresses_in_their_national_formats(said: str, home: str, fields: dict[str, str]) -> None:
     parsed = parse_address(said, home)

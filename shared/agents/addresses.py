@@ -89,11 +89,11 @@ class ParsedAddress:
 
 
 def _named(text: str, names: dict[str, str] | tuple[str, ...]) -> tuple[str | None, str]:
-    """The first of `names` in `text` and the text without it."""
+    """The longest of `names` in `text`, and the text with every mention of it blanked (offsets kept)."""
     for name in sorted(names, key=len, reverse=True):
-        found = re.search(rf"\b{re.escape(name)}\b", text, re.I)
-        if found:
-            return name, (text[:found.start()] + " " + text[found.end():])
+        pattern = re.compile(rf"\b{re.escape(name)}\b", re.I)
+        if pattern.search(text):
+            return name, pattern.sub(lambda m: " " * len(m.group(0)), text)
     return None, text
 
 
@@ -131,6 +131,10 @@ def parse_address(said: str, home_country: str | None = None) -> ParsedAddress:
     country_name, text = _named(text, COUNTRIES)
     country = COUNTRIES[country_name] if country_name else None
     region = None
+    # The street first: "West Georgia Street" names no state. Regions are looked for outside it.
+    street = next((m for pattern in STREETS if (m := pattern.search(text))), None)
+    if street:
+        text = text[:street.start()] + "§" * len(street.group(0)) + text[street.end():]
     state, text = _named(text, US_STATES)
     if state:
         country, region = country or "United States", US_STATES[state]
@@ -143,9 +147,7 @@ def parse_address(said: str, home_country: str | None = None) -> ParsedAddress:
     japanese_city, text = _named(text, JAPANESE_CITIES)
     if japanese_city:
         country = country or "Japan"
-    street = next((m for pattern in STREETS if (m := pattern.search(text))), None)
-    searched = text if street is None else text[:street.start()] + " " * len(street.group(0)) + text[street.end():]
-    code, format_country, span = _postal(searched, country)
+    code, format_country, span = _postal(text, country)
     parsed = ParsedAddress(country=country)
     if code and span:
         if country is None:  # digits alone could be anyone's: the caller's own country, checked below
@@ -155,7 +157,7 @@ def parse_address(said: str, home_country: str | None = None) -> ParsedAddress:
     parsed.country = country or home_country
     if street:
         parsed.street = _titled(street.group(0))
-    city_text = _city_text(text, street.span() if street else None, span)
+    city_text = _city_text(text, street.span() if street else None, span).replace("§", "").strip(" ,.")
     if japanese_city:
         parsed.city = _titled(japanese_city)
         rest = " ".join(w for w in city_text.split() if w)

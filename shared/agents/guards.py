@@ -4,6 +4,9 @@ whose meaning a few words decide (a price, an order's status, a complaint) where
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from shared.agents.numbers import quantity
 
 INJECTION = re.compile(r"\b(ignore (all |your |any |the |previous |prior )+(rules|instructions|prompts?)|system prompt|"
                        r"developer mode|jailbreak|pretend (i'?m|i am|you are)|skip (the )?(security|verification)|"
@@ -19,7 +22,9 @@ COMPLAINT = re.compile(r"\b(complain\w*|complaint|unacceptable|manager|superviso
                        re.I)
 CANCEL = re.compile(r"\bcancel\w*\b.*\b(order|ordered|purchase|subscription)\b|\b(order|purchase)\b.*\bcancel", re.I)
 CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|phone|mobile|number)\b", re.I)
-PRICE = re.compile(r"\b(how much|price|cost|costs|in stock|available|availability|do you (have|carry))\b", re.I)
+PRICE = re.compile(r"\b(how much|price|prices|pricing|cost|costs|set me back|expensive|cheap|afford|in stock|available|"
+                   r"availability|do you (have|carry))\b", re.I)
+HUMAN = re.compile(r"\b(operator|human|real person|a person|someone real|representative|somebody real)\b", re.I)
 POLICY_WORDS = re.compile(r"\b(shipping|delivery|warranty|return|express|refund)\b", re.I)
 ORDER_STATUS = re.compile(r"\b(where('?s| is) my|has my|status of|track\w*|shipped|arrive|delivered)\b", re.I)
 PURCHASES = re.compile(r"\b(orders|purchases|bought|ordered|order history)\b.*\b(i|my|me)\b|"
@@ -76,3 +81,32 @@ def requests(message: str) -> list[str]:
     """The requests in one sentence, in the order said."""
     parts = [p.strip(" ,.") for p in SECOND_REQUEST.split(message)]
     return [p for p in parts if len(p.split()) >= 2] or [message]
+
+
+def _is_order(message: str) -> bool:
+    return bool(ORDER.search(message) and not NOT_ORDER.search(message) and (
+        quantity(message) is not None or re.search(r"\b(the|a|an|some)\s+\w+", message, re.I)))
+
+
+# In order: the first that holds decides (agent, intent).
+RULES: list[tuple[Callable[[str], object], tuple[str, str]]] = [
+    (lambda m: GOODBYE.search(m) and len(m.split()) <= 12, ("router", "goodbye")),
+    (COMPLAINT.search, ("router", "complaint")),
+    (HUMAN.search, ("router", "human")),
+    (CANCEL.search, ("router", "cancel_order")),
+    (OWN_DETAILS.search, ("customer_data", "profile_read")),
+    (lambda m: CONTACT_CHANGE.search(m) and not SEND.search(m), ("router", "contact_change")),
+    (PROBLEM.search, ("knowledge_base", "knowledge")),
+    (lambda m: SEND.search(m) and not RETURN.search(m), ("executive_assistant", "email")),
+    (lambda m: ORDER_STATUS.search(m) and re.search(r"\b(order|parcel|package|delivery)\b", m, re.I),
+     ("customer_data", "order_status")),
+    (lambda m: PURCHASES.search(m) and QUESTION.search(m), ("customer_data", "purchases")),
+    (lambda m: PRICE.search(m) and not POLICY_WORDS.search(m), ("customer_data", "price")),
+    (lambda m: RETURN.search(m) or OFF_TOPIC.search(m), ("knowledge_base", "knowledge")),
+    (_is_order, ("customer_data", "order")),
+]
+
+
+def rule_intent(message: str) -> tuple[str, str] | None:
+    """The intent a few words decide better than the nearest example utterance, or None."""
+    return next((target for holds, target in RULES if holds(message)), None)

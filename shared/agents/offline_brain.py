@@ -114,7 +114,7 @@ class Policy:
         self.message = message
         if guards.ABUSE.search(message) and len(message.split()) < 10:
             return "I understand this is frustrating. I'm here to help: what can I do for you?"
-        rule = self._rule_intent(message)
+        rule = guards.rule_intent(message)
         if rule is not None:
             agent, intent = rule
         else:
@@ -128,36 +128,6 @@ class Policy:
         if agent != self.state.active_agent:
             await self.turn.hand_off(agent, f"the caller asked about {intent.replace('_', ' ')}")
         return await getattr(self, intent)(message)
-
-    def _rule_intent(self, message: str) -> tuple[str, str] | None:
-        """Intents a few words decide better than the nearest example."""
-        if guards.GOODBYE.search(message) and len(message.split()) <= 12:
-            return "router", "goodbye"
-        if guards.COMPLAINT.search(message):
-            return "router", "complaint"
-        if guards.CANCEL.search(message):
-            return "router", "cancel_order"
-        if guards.OWN_DETAILS.search(message):
-            return "customer_data", "profile_read"
-        if guards.CONTACT_CHANGE.search(message) and not guards.SEND.search(message):
-            return "router", "contact_change"
-        if guards.PROBLEM.search(message):
-            return "knowledge_base", "knowledge"
-        if guards.SEND.search(message) and not guards.RETURN.search(message):
-            return "executive_assistant", "email"
-        if guards.ORDER_STATUS.search(message) and re.search(r"\b(order|parcel|package|delivery)\b", message, re.I) \
-                and not re.search(r"\b(broken|damaged|smashed)\b", message, re.I):
-            return "customer_data", "order_status"
-        if guards.PURCHASES.search(message) and guards.QUESTION.search(message):
-            return "customer_data", "purchases"
-        if guards.PRICE.search(message) and not guards.POLICY_WORDS.search(message):
-            return "customer_data", "price"
-        if guards.RETURN.search(message) or guards.OFF_TOPIC.search(message):
-            return "knowledge_base", "knowledge"
-        if guards.ORDER.search(message) and not guards.NOT_ORDER.search(message) and (
-                quantity(message) is not None or re.search(r"\b(the|a|an|some)\s+\w+", message, re.I)):
-            return "customer_data", "order"
-        return None
 
     async def call(self, name: str, **arguments: Any) -> ToolCall:
         return await self.turn.tool(name, arguments)
