@@ -136,3 +136,17 @@ def test_a_passage_becomes_a_short_spoken_answer() -> None:
     assert spoken_citation("Returns Policy.pdf, page 1") == "the Returns Policy, page 1"
     assert spoken_id("ord-3f2a9c1b") == "ord-3f2a 9c1b"
     assert spoken_date("2026-11-20T10:00:00") == "November 20, 2026"
+
+
+@pytest.mark.parametrize(("said", "intent"), [
+    ("we need eleven firefly camp stoves for the scouts", "order"),
+    ("can i get the glow lantern", "order"),
+    ("are like the electronic bits covered longer under warranty", None),  # "like" as a filler, a question
+    ("operator please i need a person", "human"),
+    ("what would the trailblazer 2 tent set me back", "price"),
+    ("which email address have you got for me", "profile_read"),
+    ("nope i think that covers everything thank you so much", "goodbye"),
+])
+def test_intents_a_few_words_decide(said: str, intent: str | None) -> None:
+    decided = guards.rule_intent(said)
+    assert (decided[1] if decided else None) == intent

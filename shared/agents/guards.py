@@ -34,7 +34,8 @@ OWN_DETAILS = re.compile(r"\b(what|which)\b.*\b(email|e-mail|phone|number|addres
 SEND = re.compile(r"\b(send|email me|e-mail me|mail me|email it|by email)\b", re.I)
 RETURN = re.compile(r"\b(return|refund|send (\w+ )?back|money back|exchange)\b", re.I)
 OFF_TOPIC = re.compile(r"\b(weather|joke|game tonight|football|hockey|who (won|will win)|politics|lottery)\b", re.I)
-ORDER = re.compile(r"\b(order|buy|purchase|take|need|want|like|get|i'?ll have)\b", re.I)
+ORDER = re.compile(r"\b(order|buy|purchase|take|need|want|i'?d like|i would like|get|i'?ll have)\b", re.I)
+ASK_TO_BUY = re.compile(r"^\W*(can|could|may) (i|we) (get|buy|order|have|take)\b", re.I)
 NOT_ORDER = re.compile(r"\b(know|check|see|change|update|speak|talk|cancel|return|email|send|ask|tell|verify|"
                        r"complain\w*|question|help)\b", re.I)
 PROBLEM = re.compile(r"\b(lost|damaged|broken|smashed|faulty|missing|stolen)\b|\bwhat (now|do i do|should i do|"
@@ -84,7 +85,9 @@ def requests(message: str) -> list[str]:
 
 
 def _is_order(message: str) -> bool:
-    return bool(ORDER.search(message) and not NOT_ORDER.search(message) and (
+    """A wish for a product ("we need eleven stoves", "can I get the lantern"), not a question about one."""
+    asked = QUESTION.search(message) and not ASK_TO_BUY.search(message)
+    return bool(ORDER.search(message) and not NOT_ORDER.search(message) and not asked and (
         quantity(message) is not None or re.search(r"\b(the|a|an|some)\s+\w+", message, re.I)))
 
 
