@@ -13,7 +13,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | c
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
-.PHONY: setup demo test deploy-check up down lint bench
+.PHONY: eval setup demo test deploy-check up down lint bench
 
 setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
@@ -64,6 +64,9 @@ down:
 
 lint: setup
 	$(PY) -m ruff check .
+
+eval: setup
+	$(PY) -m evals
 
 bench: setup
 	$(PY) bench/import_time.py

@@ -19,6 +19,8 @@ EXPLICIT = (
     "shared.agents.offline_brain",
     "shared.agents.llm_brain",
     "shared.conversation.summary",
+    "text_to_num",  # the offline brain imports these two on its first turn
+    "rapidfuzz",
 )
 
 

@@ -6,6 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
+from shared.agents.numbers import in_digits
+
 MONTHS = {name: number for number, names in enumerate(
     (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
      ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
@@ -18,9 +20,16 @@ DATES = [
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b(?P<month>\d{{1,2}})/{_DAY}/{_YEAR}\b"),  # month first, as US callers write it
+    # "march seventeen ninety three": a day and a year of the 1900s said without "nineteen"
+    re.compile(rf"\b{_MONTH}\s+(?!(?:19|20)\d{{2}}\b)(?P<day>[1-3]?\d)(?P<year>[2-9]\d)\b", re.I),
 ]
-POSTAL_CODE = re.compile(r"\b(?:postal\s*code|post\s*code|postcode|zip(?:\s*code)?)\s*(?:is|:)?\s*"
-                         r"(?P<code>[A-Z0-9]{2,5}(?: \d[A-Z]{2}|-\d{4})?)\b", re.I)  # a UK inward code, a ZIP+4
+_CODE = (r"(?P<code>[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{3}-\d{4}|\d{3}\s\d{2}(?!\d)"
+         r"|\d{5}-\d{4}|\d{4,7})")  # UK, Canada, Japan, Sweden, ZIP+4, then digits only
+_NAMED = r"(?:postal\s*code|post\s*code|postcode|zip(?:\s*code)?|pin\s*code|pincode|pin|plz|code\s*postal|postal)"
+POSTAL_CODE = [re.compile(rf"\b{_NAMED}(?:'s)?\s*(?:is|:)?\s*{_CODE}\b", re.I),
+               re.compile(rf"\b{_CODE}\s*(?:is\s*(?:my|the)\s*)?{_NAMED}\b", re.I)]
+_BARE_CODE = re.compile(rf"(?<![\w/.-]){_CODE}(?![\w/.-])", re.I)
+_SPELLED = re.compile(r"\b[a-z0-9]{1,2}(?: [a-z0-9]{1,2}\b){2,}", re.I)  # "n w 16 x e"
 ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)-[0-9a-f]{4,16})\b", re.I)
 
 
@@ -30,19 +39,42 @@ def date_in(text: str) -> date | None:
             month = found.group("month")
             month_number = int(month) if month.isdigit() else MONTHS[month.lower()]
             try:
-                return date(int(found.group("year")), month_number, int(found.group("day")))
+                year = int(found.group("year"))
+                return date(year + 1900 if year < 100 else year, month_number, int(found.group("day")))
             except ValueError:
                 continue
     return None
 
 
-def caller_facts(text: str) -> dict[str, Any]:
-    """The verification facts named in `text`, as verify_caller's arguments (ISO date)."""
+def postal_code_in(text: str, named_only: bool = True) -> str | None:
+    """A postal code the caller names as one ("my zip is ..."), or, unless `named_only`, any code-like token."""
+    text = _SPELLED.sub(lambda m: m.group(0).replace(" ", ""), in_digits(text))
+    for pattern in POSTAL_CODE if named_only else [*POSTAL_CODE, _BARE_CODE]:
+        if found := pattern.search(text):
+            code = found.group("code").upper()
+            if re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}|[A-Z]\d[A-Z]\d[A-Z]\d", code):
+                code = f"{code[:-3]} {code[-3:]}"  # a UK or Canadian code said without its space
+            return code
+    return None
+
+
+def caller_facts(text: str, expecting: bool = False) -> dict[str, Any]:
+    """The verification facts named in `text`, as verify_caller's arguments (ISO date); `expecting`: the caller
+    was just asked for them, so a code said without naming it counts as the postal code."""
     facts: dict[str, Any] = {}
-    if postal := POSTAL_CODE.search(text):
-        facts["postal_code"] = postal.group("code")
-    if born := date_in(text):
+    born = date_in(in_digits(text))
+    order = ORDER_NUMBER.search(text)
+    rest = ORDER_NUMBER.sub(" ", _without_dates(in_digits(text)))
+    if postal := postal_code_in(rest, named_only=not (expecting or born or order)):
+        facts["postal_code"] = postal
+    if born:
         facts["date_of_birth"] = born.isoformat()
-    if order := ORDER_NUMBER.search(text):
+    if order:
         facts["order_number"] = order.group("number").lower()
     return facts
+
+
+def _without_dates(text: str) -> str:
+    for pattern in DATES:
+        text = pattern.sub(" ", text)
+    return text

@@ -1,0 +1,249 @@
+"""The tools of one eval conversation, answered from an in-memory company under the tool layer's rules.
+
+Arguments are validated against the real tools' schemas; personal tools need `verify_caller` first
+(two facts); a side effect is read back first and carried out only when called again with
+`confirmed=true` and the same arguments in a later caller turn; the caller's own record only.
+What was carried out is kept in `effects` and in the world's data, which the scenario checks.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from local import sample_corpus
+from shared.knowledge.embeddings import Embedder
+from shared.tools.knowledge import MIN_RELEVANCE
+from shared.tools.registry import ToolResult, validate
+from shared.tools.runner import VERIFY_FIRST, all_tools
+
+WORLD = Path(__file__).parent / "world.yaml"
+OTHER_CUSTOMER = "I can only act for the verified caller of this conversation"
+
+
+def documents() -> list[dict[str, Any]]:
+    """The sample corpus as the index holds it: one passage a page, with its heading and page furniture."""
+    passages = []
+    for document, title, pages in (("Returns Policy.pdf", "returns policy", sample_corpus.RETURNS),
+                                   ("Warranty Terms.pdf", "warranty", sample_corpus.WARRANTY),
+                                   ("Product Care Manual.pdf", "product care", sample_corpus.CARE_ITEMS),
+                                   ("Shipping Guide.docx", "shipping guide", sample_corpus.SHIPPING)):
+        for number, (heading, body) in enumerate(pages, 1):
+            furniture = f" Page {number} of {len(pages)}" if document.endswith(".pdf") else ""
+            passages.append({"document": document, "page": number,
+                             "text": f"Contoso Outdoor {title}: {heading} {body}{furniture}"})
+    for section in sample_corpus.FAQ.split("## ")[1:]:
+        passages.append({"document": "FAQ.md", "page": 1, "text": section.replace("\n", " ").strip()})
+    return passages
+
+
+@dataclass
+class World:
+    company: str
+    customers: dict[str, dict[str, Any]]
+    products: dict[str, dict[str, Any]]
+    purchases: list[dict[str, Any]]
+    outbox: list[dict[str, Any]] = field(default_factory=list)
+    transfers: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path = WORLD) -> World:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for customer in raw["customers"]:  # what the agents' instructions name, as the product's records hold it
+            customer.setdefault("loyalty_tier", "standard")
+        return cls(raw["company"], {c["id"]: c for c in raw["customers"]}, {p["id"]: p for p in raw["products"]},
+                   raw["purchases"])
+
+    def copy(self) -> World:
+        return copy.deepcopy(self)
+
+
+class Knowledge:
+    """Passages ranked by cosine similarity of the same embeddings, under the tool's relevance floor."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self.passages = documents()
+        self._vectors: np.ndarray | None = None
+
+    async def search(self, query: str, top: int) -> list[dict[str, Any]]:
+        if self._vectors is None:
+            self._vectors = await self._embedder.embed([p["text"] for p in self.passages])
+        scores = self._vectors @ (await self._embedder.embed([query]))[0]
+        ranked = [int(i) for i in np.argsort(-scores)[:top] if scores[int(i)] >= MIN_RELEVANCE]
+        return [{"text": self.passages[i]["text"],
+                 "citation": f"{self.passages[i]['document']}, page {self.passages[i]['page']}"} for i in ranked]
+
+
+def _digest(name: str, arguments: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps([name, arguments], sort_keys=True, default=str).encode()).hexdigest()
+
+
+class WorldTools:
+    """The ToolPort of one conversation with one caller."""
+
+    def __init__(self, world: World, customer_id: str, knowledge: Knowledge) -> None:
+        self.world, self.customer_id, self._knowledge = world, customer_id, knowledge
+        self.verified, self.failures, self.caller_turns = False, 0, 0
+        self._proposals: dict[str, tuple[str, int]] = {}  # tool -> (digest of arguments, caller turn)
+        self.effects: list[tuple[str, dict[str, Any]]] = []
+
+    async def caller_turn(self) -> None:
+        self.caller_turns += 1
+
+    async def drop_proposals(self, proposal_ids: list[str]) -> None:
+        self._proposals = {t: p for t, p in self._proposals.items() if f"prop-{p[0][:12]}" not in proposal_ids}
+
+    async def run(self, name: str, arguments: dict[str, Any], call_id: str) -> ToolResult:
+        spec = all_tools().get(name)
+        if spec is None:
+            return ToolResult(ok=False, error=f"no tool named {name!r}")
+        valid = validate(spec, arguments)
+        if isinstance(valid, ToolResult):
+            return valid
+        if spec.personal and not self.verified:
+            return ToolResult(ok=False, refused=True, needs_verification=True, error=VERIFY_FIRST)
+        given = valid.model_dump(mode="json")
+        if given.get("customer_id") not in (None, self.customer_id):
+            return ToolResult(ok=False, refused=True, error=OTHER_CUSTOMER)
+        confirmed = given.pop("confirmed", False)
+        try:
+            if not spec.side_effect:
+                return ToolResult(ok=True, result=await getattr(self, name)(**given))
+            read_back = getattr(self, f"check_{name}")(**given)
+        except RefusedError as refused:
+            return ToolResult(ok=False, refused=True, error=str(refused))
+        digest = _digest(name, given)
+        waiting = self._proposals.get(name)
+        if confirmed and waiting is not None and waiting[0] == digest and waiting[1] < self.caller_turns:
+            del self._proposals[name]
+            self.effects.append((name, given))
+            return ToolResult(ok=True, result=getattr(self, name)(**given))
+        self._proposals[name] = (digest, self.caller_turns)
+        return ToolResult(ok=True, result={"status": "confirmation_required", "read_back": read_back,
+                                           "proposal_id": f"prop-{digest[:12]}"})
+
+    @property
+    def me(self) -> dict[str, Any]:
+        return self.world.customers[self.customer_id]
+
+    # -- tools ------------------------------------------------------------------------------------
+
+    async def verify_caller(self, postal_code: str | None = None, date_of_birth: str | None = None,
+                            order_number: str | None = None) -> dict[str, Any]:
+        if self.verified:
+            return {"verified": True}
+        if self.failures >= 3:
+            raise RefusedError("I cannot verify you after too many wrong answers; I can transfer you to a colleague")
+        checks = []
+        if postal_code is not None:
+            checks.append(_postal(postal_code) == _postal(self.me["address"]["postal_code"]))
+        if date_of_birth is not None:
+            checks.append(date.fromisoformat(date_of_birth) == date.fromisoformat(self.me["date_of_birth"]))
+        if order_number is not None:
+            checks.append(any(p["id"] == order_number.strip().lower() and p["customer_id"] == self.customer_id
+                              for p in self.world.purchases))
+        if len(checks) < 2:
+            raise RefusedError("I need two of these: your postal code, your date of birth, or the number of one of "
+                          "your orders")
+        if not all(checks):
+            self.failures += 1
+            raise RefusedError(f"those details do not match our records; {3 - self.failures} attempt(s) left")
+        self.verified = True
+        return {"verified": True, "first_name": self.me["first_name"]}
+
+    async def get_customer_profile(self, customer_id: str | None = None) -> dict[str, Any]:
+        return {k: v for k, v in self.me.items() if k != "date_of_birth"}
+
+    def check_update_customer_address(self, street: str, postal_code: str, city: str, country: str,
+                                      customer_id: str | None = None) -> str:
+        return f"{street}, {postal_code} {city}, {country}"
+
+    def update_customer_address(self, street: str, postal_code: str, city: str, country: str,
+                                customer_id: str | None = None) -> dict[str, Any]:
+        self.me["address"] = {"street": street, "postal_code": postal_code, "city": city, "country": country}
+        return {"status": "updated", "address": self.me["address"]}
+
+    async def get_purchase_history(self, customer_id: str | None = None) -> list[dict[str, Any]]:
+        mine = [p for p in self.world.purchases if p["customer_id"] == self.customer_id]
+        return [{**p, "total": p["quantity"] * p["unit_price"]}
+                for p in sorted(mine, key=lambda p: p["purchased_at"], reverse=True)]
+
+    async def list_products(self, category: str | None = None) -> list[dict[str, Any]]:
+        return [_offer(p) for p in self.world.products.values()
+                if p["stock"] > 0 and (category is None or p["category"].lower() == category.lower())]
+
+    async def get_product(self, product_id: str) -> dict[str, Any]:
+        if product_id not in self.world.products:
+            raise RefusedError(f"there is no product {product_id}")
+        return {**_offer(self.world.products[product_id]), "description": "A product of the catalog."}
+
+    def check_create_order(self, product_id: str, quantity: int, customer_id: str | None = None) -> str:
+        product = self.world.products.get(product_id)
+        if product is None:
+            raise RefusedError(f"there is no product {product_id}")
+        if product["stock"] < quantity:
+            raise RefusedError(f"only {product['stock']} of {product['name']} in stock")
+        return f"{quantity} x {product['name']} at {product['price']:.2f} USD each"
+
+    def create_order(self, product_id: str, quantity: int, customer_id: str | None = None) -> dict[str, Any]:
+        product = self.world.products[product_id]
+        product["stock"] -= quantity
+        order = {"id": f"ord-{len(self.effects):04d}{self.customer_id[-2:]}", "customer_id": self.customer_id,
+                 "product_id": product_id, "quantity": quantity, "unit_price": product["price"], "status": "ordered",
+                 "purchased_at": "2026-12-01"}
+        self.world.purchases.append(order)
+        return {"status": "ordered", "order": {**order, "total": quantity * product["price"]}}
+
+    def check_send_email(self, subject: str, body: str, to: str | None = None) -> str:
+        if to is not None and to.lower() != self.me["email"].lower():
+            raise RefusedError("I can only send email to the address we have on file for you")
+        return f"an email to {self.me['email']} with the subject \"{subject}\""
+
+    def send_email(self, subject: str, body: str, to: str | None = None) -> dict[str, Any]:
+        self.world.outbox.append({"to": self.me["email"], "subject": subject, "body": body})
+        return {"status": "outbox", "to": self.me["email"], "subject": subject}
+
+    async def search_knowledge_base(self, query: str, top: int = 3) -> dict[str, Any]:
+        passages = await self._knowledge.search(query, top)
+        return {"passages": passages, "grounded": bool(passages)}
+
+    async def web_search(self, query: str, top: int = 3) -> list[dict[str, str]]:
+        return [{"title": f"{self.world.company} opens a store in Denver", "url": "https://example.com/news/denver",
+                 "snippet": f"{self.world.company} opened its twelfth store this autumn.",
+                 "source": "offline stand-in: the company's own pages"}]
+
+    async def summarize_conversation(self, transcript: list[str]) -> dict[str, Any]:
+        return {"summary": " ".join(transcript[:2])}
+
+    async def handoff(self, agent: str, reason: str) -> dict[str, Any]:
+        return {"handoff": agent, "reason": reason}
+
+    async def transfer_to_human(self, reason: str) -> dict[str, Any]:
+        self.world.transfers.append(reason)
+        return {"transfer": True, "reason": reason}
+
+    async def end_call(self, reason: str) -> dict[str, Any]:
+        return {"end_call": True, "reason": reason}
+
+
+class RefusedError(Exception):
+    """The tool will not act; the reason is said to the caller."""
+
+
+def _postal(value: str) -> str:
+    return re.sub(r"^(\d{5})\d{4}$", r"\1", re.sub(r"[\s-]", "", value).upper())
+
+
+def _offer(product: dict[str, Any]) -> dict[str, Any]:
+    return {"id": product["id"], "name": product["name"], "category": product["category"],
+            "price": product["price"], "currency": "USD", "in_stock": product["stock"]}
