@@ -21,6 +21,7 @@ EXPLICIT = (
     "shared.conversation.summary",
     "text_to_num",  # the offline brain imports these two on its first turn
     "rapidfuzz",
+    "azure.communication.callautomation",  # the first phone call imports it
 )
 
 
