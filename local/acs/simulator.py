@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -83,6 +84,7 @@ class AcsSimulator:
     port: int = 0
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)  # callbacks on their way
     _loop: asyncio.AbstractEventLoop | None = None  # the server's
+    arrivals: threading.Event = field(default_factory=threading.Event)  # set on each request: wait, don't poll
 
     @property
     def connection_string(self) -> str:
@@ -140,10 +142,12 @@ class AcsSimulator:
 
     async def _checked(self, request: Request) -> tuple[Any, Response | None]:
         self._loop = asyncio.get_running_loop()
+        arrived = time.perf_counter()
         body = await request.body()
         signed = self._signed(request, body)
         parsed = json.loads(body) if body else None
-        self.requests.append(Recorded(request.method, request.url.path, parsed, signed))
+        self.requests.append(Recorded(request.method, request.url.path, parsed, signed, arrived))
+        self.arrivals.set()
         if not signed:
             return parsed, JSONResponse({"error": {"code": "Denied", "message": "Denied by the signature"}}, 401)
         return parsed, None
