@@ -23,8 +23,8 @@ import yaml
 from local import sample_corpus
 from shared.knowledge.embeddings import Embedder
 from shared.tools.knowledge import MIN_RELEVANCE
-from shared.tools.registry import ToolResult, validate
-from shared.tools.runner import VERIFY_FIRST, all_tools
+from shared.tools.registry import ToolResult
+from shared.tools.runner import checked
 
 WORLD = Path(__file__).parent / "world.yaml"
 OTHER_CUSTOMER = "I can only act for the verified caller of this conversation"
@@ -104,14 +104,10 @@ class WorldTools:
         self._proposals = {t: p for t, p in self._proposals.items() if f"prop-{p[0][:12]}" not in proposal_ids}
 
     async def run(self, name: str, arguments: dict[str, Any], call_id: str) -> ToolResult:
-        spec = all_tools().get(name)
-        if spec is None:
-            return ToolResult(ok=False, error=f"no tool named {name!r}")
-        valid = validate(spec, arguments)
-        if isinstance(valid, ToolResult):
-            return valid
-        if spec.personal and not self.verified:
-            return ToolResult(ok=False, refused=True, needs_verification=True, error=VERIFY_FIRST)
+        found = checked(name, arguments, self.verified)  # the tool layer's own checks
+        if isinstance(found, ToolResult):
+            return found
+        spec, valid = found
         given = valid.model_dump(mode="json")
         if given.get("customer_id") not in (None, self.customer_id):
             return ToolResult(ok=False, refused=True, error=OTHER_CUSTOMER)

@@ -44,14 +44,16 @@ async def _context(settings: Settings, session: Session, call_id: str, performin
                        sessions=await sessions(settings), call_id=call_id, performing=performing)
 
 
-def _checked(name: str, session: Session, arguments: dict[str, Any]) -> tuple[ToolSpec, Any] | ToolResult:
+def checked(name: str, arguments: dict[str, Any], verified: bool) -> tuple[ToolSpec, Any] | ToolResult:
+    """The tool and its validated arguments, or the result that refuses the call: unknown tool, wrong
+    arguments, or a personal tool for a caller not verified."""
     spec = all_tools().get(name)
     if spec is None:
         return ToolResult(ok=False, error=f"no tool named {name!r}")
     valid = validate(spec, arguments)
     if isinstance(valid, ToolResult):
         return valid
-    if spec.personal and not session.verified:
+    if spec.personal and not verified:
         return ToolResult(ok=False, refused=True, needs_verification=True, error=VERIFY_FIRST)
     return spec, valid
 
@@ -63,10 +65,10 @@ def _tool_arguments(valid: Any) -> dict[str, Any]:
 
 async def run_tool(settings: Settings, name: str, session: Session, arguments: dict[str, Any], call_id: str, *,
                    effects: EffectRunner) -> ToolResult:
-    checked = _checked(name, session, arguments)
-    if isinstance(checked, ToolResult):
-        return checked
-    spec, valid = checked
+    found = checked(name, arguments, session.verified)
+    if isinstance(found, ToolResult):
+        return found
+    spec, valid = found
     ctx = await _context(settings, session, call_id)
     if not spec.side_effect:
         return await execute(spec, ctx, dict(valid))
@@ -107,10 +109,10 @@ async def perform(settings: Settings, work: dict[str, Any]) -> ToolResult:
     found = await (await sessions(settings)).get(work["session_id"])
     if found is None:
         return ToolResult(ok=False, error="the session is gone")
-    checked = _checked(work["tool"], found, work["arguments"])
-    if isinstance(checked, ToolResult):
-        return checked
-    spec, valid = checked
+    allowed = checked(work["tool"], work["arguments"], found.verified)
+    if isinstance(allowed, ToolResult):
+        return allowed
+    spec, valid = allowed
     ctx = await _context(settings, found, work["call_id"], performing=True)
     return await execute(spec, ctx, _tool_arguments(valid))
 
