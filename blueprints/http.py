@@ -28,7 +28,6 @@ JSON_BYTES = 64 * KIB  # a JSON request: a spec, a chat message, tool arguments
 MULTIPART_OVERHEAD = 64 * KIB  # form boundaries and part headers around an uploaded file
 # Durable instance ids, customer ids: what our own ids look like, nothing that changes a URL.
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
-SESSION_ID = re.compile(r"^ses-[0-9a-f]{32}$")
 KEY_PARAMETER = "code"  # the host's key, never one of the route's own parameters
 
 
@@ -144,10 +143,4 @@ def checked_id(value: str, what: str = "id") -> str:
 
 def route_id(req: func.HttpRequest, name: str) -> str:
     return checked_id(req.route_params[name], name.replace("_", " "))
-
-
-def session_headers(req: func.HttpRequest) -> tuple[str, str] | None:
-    """(x-session-id, x-session-token), or None when the id is not a session id: then the answer is 401."""
-    session_id = req.headers.get("x-session-id", "")
-    return (session_id, req.headers.get("x-session-token", "")) if SESSION_ID.match(session_id) else None
 
