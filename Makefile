@@ -6,6 +6,10 @@ NODE_DIR := local/stack/node
 PY_STAMP := .local/python.stamp
 NODE_STAMP := .local/node.stamp
 DEBIAN_STAMP := .local/debian.stamp
+# The web UI (web/): its packages once per lock file, its build whenever a source changes.
+WEB_DEPS_STAMP := .local/web-deps.stamp
+WEB_BUILD := web/dist/index.html
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 # What Azure installs, alone: a venv rebuilt from scratch whenever requirements.txt's content changes.
 DEPLOY_VENV := .local/deploy-venv
 DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | cut -d' ' -f1).stamp
@@ -16,7 +20,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
 .PHONY: eval setup demo test deploy-check up down lint bench
 
-setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) local.settings.json
+setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) local.settings.json
 
 # Each part re-runs only when its dependency list changes: setup is idempotent and quick.
 $(PY_STAMP): requirements.txt requirements-local.txt
@@ -40,6 +44,14 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json $(NODE_DIR
 	@command -v node >/dev/null || { echo "Node.js 20+ and npm are required (apt-get install nodejs npm)"; exit 1; }
 	npm ci --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error
 	@mkdir -p .local && touch $@
+
+$(WEB_DEPS_STAMP): web/package.json web/package-lock.json
+	@command -v node >/dev/null || { echo "Node.js 20+ and npm are required (apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	@mkdir -p .local && touch $@
+
+$(WEB_BUILD): $(WEB_DEPS_STAMP) $(WEB_SOURCES)
+	npm run --prefix web --silent build
 
 $(CHECKOV_STAMP): infra/checkov-requirements.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(shell command -v $(PYTHON) || echo python3) -m venv $(CHECKOV_VENV)

@@ -167,6 +167,39 @@ async def list_outbox(req: func.HttpRequest) -> func.HttpResponse:
     return json_response(dump(Outbox(items=await outbox(get_settings(), page.limit))))
 
 
+@bp.route(route="admin/conversations", methods=["GET"], auth_level=ADMIN)
+@bp.durable_client_input(client_name="client")
+@refusing()
+async def list_conversations(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    """The newest calls and chats, live or ended, as their orchestrations track them."""
+    from datetime import UTC, datetime
+
+    from blueprints.api_models import ConversationRun, ConversationRuns, dump
+    from shared.conversation.overview import recent
+    from shared.data.paging import PageRequest
+
+    page = query(req, PageRequest)
+    runs = await recent(lambda since, prefix: client.get_status_by(created_time_from=since, instance_id_prefix=prefix),
+                        datetime.now(UTC), page.limit)
+    return json_response(dump(ConversationRuns(items=[ConversationRun.of(s) for s in runs])))
+
+
+@bp.route(route="admin/conversations/{instance_id}", methods=["GET"], auth_level=ADMIN)
+@bp.durable_client_input(client_name="client")
+@refusing()
+async def get_conversation(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from blueprints.api_models import ConversationDetail, ConversationRun, dump
+    from shared.conversation.overview import ORCHESTRATOR, transcript
+    from shared.settings import get_settings
+
+    status = await client.get_status(route_id(req, "instance_id"))
+    if not status or status.name != ORCHESTRATOR:
+        return error_response(404, "no call or chat with this id")
+    run = ConversationRun.of(status)
+    turns, record = await transcript(get_settings(), run.state or {})
+    return json_response(dump(ConversationDetail(**run.model_dump(), transcript=turns, record=record)))
+
+
 @bp.route(route="openapi.json", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def openapi(req: func.HttpRequest) -> func.HttpResponse:
     from blueprints.openapi import document

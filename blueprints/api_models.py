@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 from shared.conversation.text_chat import ChatReply
 from shared.data.company import CompanyRecord, RunStatus
-from shared.data.models import Customer, Product
+from shared.data.models import Conversation, Customer, Product, Turn
 from shared.diagnostics.checks import DependencyReport
 from shared.knowledge.documents import DocumentState, DocumentStatus
 from shared.knowledge.index import Hit
@@ -68,6 +68,38 @@ class OrchestrationView(BaseModel):
                    runtimeStatus=status.runtime_status.value if status.runtime_status else None,
                    progress=status.custom_status, result=status.output, createdTime=status.created_time,
                    lastUpdatedTime=status.last_updated_time)
+
+
+class ConversationRun(BaseModel):
+    """A call's or chat's orchestration: its state as tracked (phase, agents, tools, verification, timeline)."""
+
+    id: str
+    channel: Literal["phone", "chat"]
+    runtimeStatus: str | None
+    createdTime: datetime | None
+    lastUpdatedTime: datetime | None
+    state: dict[str, Any] | None  # the custom status while it runs, the result once it ended
+
+    @classmethod
+    def of(cls, status: Any) -> ConversationRun:
+        from shared.conversation.overview import channel_of
+
+        state = status.output if isinstance(status.output, dict) else status.custom_status
+        return cls(id=status.instance_id, channel=channel_of(status.instance_id),
+                   runtimeStatus=status.runtime_status.value if status.runtime_status else None,
+                   createdTime=status.created_time, lastUpdatedTime=status.last_updated_time,
+                   state=state if isinstance(state, dict) else None)
+
+
+class ConversationRuns(BaseModel):
+    items: list[ConversationRun]
+
+
+class ConversationDetail(ConversationRun):
+    """One conversation: its run, the transcript so far (masked) and, once it ended, the post-call record."""
+
+    transcript: list[Turn]
+    record: Conversation | None
 
 
 class CheckStatusLinks(BaseModel):

@@ -127,6 +127,14 @@ def operations() -> list[Operation]:
         Operation("get", "/api/admin/outbox", "Emails as the local SMTP server received them",
                   MASTER_KEY, {200: ("the newest first", m.Outbox), 400: refused, **admin},
                   parameters=_query(PageRequest)[:1]),
+        Operation("get", "/api/admin/conversations", "The newest calls and chats (of the last 7 days), live or "
+                  "ended: state, agents, tools, verification", MASTER_KEY,
+                  {200: ("newest first", m.ConversationRuns), 400: refused, **admin},
+                  parameters=_query(PageRequest)[:1]),
+        Operation("get", "/api/admin/conversations/{instance_id}", "One call or chat: its state, the transcript so "
+                  "far and, once it ended, the post-call record (summary, tags)", MASTER_KEY,
+                  {200: ("the conversation", m.ConversationDetail), 400: refused, 404: missing, **admin},
+                  parameters=instance_id),
         Operation("post", "/api/admin/documents", "Upload a knowledge document; a blob trigger indexes it",
                   MASTER_KEY, {202: ("stored; indexing follows", m.DocumentUploaded), 400: refused,
                                415: ("not a PDF, DOCX, TXT or MD file", m.ErrorBody), **admin},

@@ -211,6 +211,11 @@ class Conversations:
         return await query(self._container, Conversation, "SELECT * FROM c WHERE c.customer_id = @customer",
                            partition=customer_id, customer=customer_id)
 
+    async def get(self, conversation_id: str) -> Conversation | None:
+        """One conversation by id alone (a query across customers: for one detail view, not for lists)."""
+        found = await query(self._container, Conversation, "SELECT * FROM c WHERE c.id = @id", id=conversation_id)
+        return found[0] if found else None
+
     async def record(self, conversation: Conversation) -> bool:
         return await self.record_many([conversation], f"conversation:{conversation.id}") == 1
 

@@ -1,0 +1,115 @@
+"""The web UI's backend in the media container: the built single-page app, the function app's API on the
+same origin, and the voice chat's session opened on the browser's behalf.
+
+The browser never holds the service key: `/api/*` passes the admin key the browser sends
+(`x-functions-key`) and nothing else of its credentials, and only `/voice/*` adds the service key, for
+routes that a session (or the admin key, for the demo login) already admits.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+# What of a browser's request reaches the function app: the admin key and the body's description.
+FORWARDED = ("x-functions-key", "content-type", "accept")
+SESSION_HEADERS = ("x-session-id", "x-session-token")
+PASSED_BACK = ("content-type", "x-ms-continuation-token", "retry-after")
+MAX_JSON = 64 * 1024  # a voice chat message (the function app's own limit for JSON bodies)
+TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+
+
+class SinglePageApp(StaticFiles):
+    """The built files; any other path is the app's own (index.html), so a reload keeps its page."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404:
+                raise
+            return await super().get_response("index.html", scope)
+
+
+def routes(function_app_url: str, service_key: str, dist: Path) -> list[BaseRoute]:
+    """The web UI's routes; they end in a catch-all, so they go after the media app's own routes."""
+    upstream = httpx.AsyncClient(base_url=function_app_url.rstrip("/"), timeout=TIMEOUT)
+
+    async def relay(method: str, path: str, headers: dict[str, str], body: bytes = b"",
+                    params: Any = None) -> Response:
+        try:
+            answer = await upstream.request(method, path, headers=headers, content=body, params=params)
+        except httpx.TransportError as error:
+            return JSONResponse({"error": f"the function app is not answering ({type(error).__name__})"}, 502)
+        kept = {k: v for k, v in answer.headers.items() if k.lower() in PASSED_BACK}
+        return Response(answer.content, answer.status_code, headers=kept)
+
+    async def api(request: Request) -> Response:
+        headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARDED}
+        return await relay(request.method, request.url.path, headers, await request.body(),
+                           request.query_params.multi_items())
+
+    async def open_session(request: Request) -> Response:
+        """The demo login: whoever holds the admin key picks a customer; the session is opened with the
+        service key, and the browser gets only the session (its id and token)."""
+        body = await _json(request)
+        if isinstance(body, Response):
+            return body
+        customer_id = body.get("customer_id")
+        if not isinstance(customer_id, str) or not customer_id:
+            return JSONResponse({"error": "customer_id: a customer's id is required"}, 400)
+        key = {"x-functions-key": request.headers.get("x-functions-key", "")}
+        known = await relay("GET", f"/api/admin/customers/{quote(customer_id, safe='')}", key)
+        if known.status_code != 200:  # no key, a wrong one, a malformed id or no such customer: its answer
+            return known
+        return await relay("POST", "/api/sessions", {"x-service-key": service_key, "content-type": "application/json"},
+                           json.dumps({"channel": "chat", "customer_id": customer_id}).encode())
+
+    def for_session(path: str, takes_body: bool):
+        async def forward(request: Request) -> Response:
+            body = await request.body()
+            if len(body) > MAX_JSON or (body and not takes_body):
+                return JSONResponse({"error": f"the body is over this route's limit ({MAX_JSON} bytes)"}, 413)
+            headers = {k: v for k, v in request.headers.items() if k.lower() in SESSION_HEADERS}
+            return await relay("POST", path, {**headers, "x-service-key": service_key,
+                                              "content-type": "application/json"}, body)
+
+        return forward
+
+    web: list[BaseRoute] = [
+        Route("/api/{path:path}", api, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/voice/sessions", open_session, methods=["POST"]),
+        Route("/voice/chat", for_session("/api/chat", takes_body=True), methods=["POST"]),
+        Route("/voice/end", for_session("/api/sessions/end", takes_body=False), methods=["POST"]),
+    ]
+    if (dist / "index.html").is_file():
+        return [*web, Mount("/", SinglePageApp(directory=dist, html=True))]
+    return [*web, Route("/{path:path}", _not_built(dist))]
+
+
+async def _json(request: Request) -> dict[str, Any] | Response:
+    body = await request.body()
+    if len(body) > MAX_JSON:
+        return JSONResponse({"error": f"the body is over this route's limit ({MAX_JSON} bytes)"}, 413)
+    try:
+        parsed = json.loads(body or b"{}")
+    except (ValueError, RecursionError):
+        return JSONResponse({"error": "the body is not JSON"}, 400)
+    return parsed if isinstance(parsed, dict) else JSONResponse({"error": "the body must be a JSON object"}, 400)
+
+
+def _not_built(dist: Path):
+    async def answer(request: Request) -> Response:
+        return PlainTextResponse(f"The web UI is not built ({dist} has no index.html): run `make setup`.", 503)
+
+    return answer
