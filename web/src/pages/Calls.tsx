@@ -35,7 +35,8 @@ export function CallsPage() {
               {items.map((run) => (
                 <tr key={run.id} aria-current={chosen === run.id ? "true" : undefined} data-testid={`run-${run.id}`}>
                   <td>
-                    <button type="button" className="link" onClick={() => setChosen(run.id)} aria-label={`Open ${run.channel === "phone" ? "call" : "chat"} ${run.id}`}>
+                    <button type="button" className="link" onClick={() => setChosen(run.id)}>
+                      <span className="visually-hidden">Open the {run.channel === "phone" ? "call" : "chat"} of </span>
                       {run.createdTime ? new Date(run.createdTime).toLocaleString() : run.id}
                     </button>
                   </td>

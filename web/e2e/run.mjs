@@ -1,0 +1,128 @@
+// The browser tests, one scenario per run: `node e2e/run.mjs <scenario>` (tests/test_web_ui.py runs them).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { open, seriousViolations, shot, until, withPage } from "./browser.mjs";
+
+const scenarios = {
+  /** Several files, one by drag and drop; each shows its progress, then its chunks under Files. */
+  async upload(page) {
+    const [dropped, ...picked] = process.env.DOCUMENTS.split(",");
+    await open(page, "upload");
+    await page.locator("#files").setInputFiles(picked);
+    const content = readFileSync(dropped, "utf8");
+    const transfer = await page.evaluateHandle(([name, text]) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], name, { type: "text/markdown" }));
+      return data;
+    }, [basename(dropped), content]);
+    await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: transfer });
+    for (const path of [dropped, ...picked]) {
+      const bar = page.getByRole("progressbar", { name: `Upload of ${basename(path)}` });
+      await until(async () => (await bar.getAttribute("aria-valuenow")) === "100", `${path} sent`);
+    }
+    await until(async () => (await page.getByText("stored: indexing follows").count()) === picked.length + 1, "all stored");
+    await shot(page, "upload");
+    await open(page, "files");
+    for (const path of [dropped, ...picked]) {
+      const row = page.getByTestId(`document-${basename(path)}`);
+      await until(async () => (await row.count()) && (await row.innerText()).includes("indexed"), `${path} indexed`, 45000);
+      const chunks = Number(await row.locator("td").nth(1).innerText());
+      assert.ok(chunks > 0, `${path} has ${chunks} chunks`);
+    }
+    await shot(page, "files");
+  },
+
+  /** Generate from the form: the progress bar moves, then the dashboard has the company's conversations. */
+  async synthetic(page) {
+    await open(page, "synthetic");
+    await page.getByLabel("Company name").fill("Fabrikam Cycles");
+    await page.getByLabel("Industry").fill("bicycles");
+    for (const [label, value] of Object.entries(JSON.parse(process.env.COMPANY))) {
+      await page.getByLabel(label, { exact: true }).fill(String(value));
+    }
+    await page.getByRole("button", { name: "Generate" }).click();
+    const bar = page.getByRole("progressbar", { name: "Generation progress" });
+    const seen = new Set();
+    const between = () => [...seen].some((v) => v > 0 && v < 100);
+    let pictured = false;
+    await until(async () => {
+      if (await bar.count()) seen.add(Number(await bar.getAttribute("aria-valuenow")));
+      if (between() && !pictured) {
+        await shot(page, "synthetic-progress");
+        pictured = true;
+      }
+      return (await page.locator(".card .status", { hasText: "complete" }).count()) > 0;
+    }, "the generation to finish", 60000, 50);
+    assert.ok(between(), `the bar showed only ${[...seen].join(", ")}, never a value between 0 and 100`);
+    await shot(page, "synthetic-done");
+    await open(page, "dashboard");
+    const count = page.getByTestId("conversation-count");
+    await until(async () => /Fabrikam Cycles.*\b[1-9]\d* conversations/s.test(await count.innerText()), "conversations counted");
+    const topics = page.getByTestId("chart-by-topic");
+    await until(async () => (await topics.locator(".recharts-bar-rectangle").count()) > 0, "bars by topic");
+    await shot(page, "dashboard");
+  },
+
+  /** A phone call the tests placed is listed live under Calls, with its transcript so far. */
+  async calls(page) {
+    const callId = process.env.CALL_ID;
+    await open(page, "calls");
+    const row = page.getByTestId(`run-${callId}`);
+    await until(async () => (await row.count()) && /phone call/.test(await row.innerText()) && /live/.test(await row.innerText()),
+      "the call listed live");
+    await row.getByRole("button").click();
+    const detail = page.getByTestId("call-detail");
+    await until(async () => (await detail.innerText()).includes(process.env.CALLER_SAID), "the caller's words");
+    assert.match(await detail.innerText(), /Agents visited\s*router/);
+    await shot(page, "call-live");
+  },
+
+  /** With the function app unreachable, every page says so in words. */
+  async down(page) {
+    await open(page, "dashboard");
+    await page.getByRole("alert").filter({ hasText: "Service unavailable" }).waitFor();
+    await shot(page, "service-down");
+  },
+
+  /** Every page: axe-core finds nothing serious or critical, and each page's controls are reachable by keyboard. */
+  async accessibility(page) {
+    const found = [];
+    for (const name of ["dashboard", "calls", "voice", "upload", "files", "synthetic", "outbox"]) {
+      await open(page, name);
+      await page.waitForTimeout(700); // the first poll's answer is on the page
+      found.push(...(await seriousViolations(page)).map((v) => `${name}: ${v}`));
+      await shot(page, `page-${name}`);
+    }
+    // The keyboard alone reaches the file picker (hidden behind its label) and the page links.
+    await open(page, "upload");
+    await page.reload(); // Tab from the top of the page
+    await page.locator("main h1").waitFor();
+    const reached = new Set();
+    for (let i = 0; i < 25 && !reached.has("files"); i++) {
+      await page.keyboard.press("Tab");
+      reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent?.trim()));
+    }
+    for (const stop of ["Dashboard", "Calls", "Voice chat", "Outbox", "files"]) {
+      if (!reached.has(stop)) found.push(`keyboard: Tab never reached ${stop} (reached ${[...reached].join(", ")})`);
+    }
+    await page.goto(`${process.env.WEB_URL}/#/files`);
+    await page.evaluate(() => sessionStorage.clear());
+    await page.reload();
+    found.push(...(await seriousViolations(page)).map((v) => `admin key form: ${v}`));
+    assert.deepEqual(found, []);
+  },
+};
+
+const name = process.argv[2];
+if (!scenarios[name]) {
+  console.error(`unknown scenario ${name}; one of ${Object.keys(scenarios).join(", ")}`);
+  process.exit(2);
+}
+try {
+  await withPage(name, scenarios[name]);
+  console.log(`${name}: passed`);
+} catch (error) {
+  console.error(`${name}: ${error.stack ?? error}`);
+  process.exit(1);
+}
