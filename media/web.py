@@ -1,14 +1,18 @@
 """The web UI's backend in the media container: the built single-page app, the function app's API on the
-same origin, and the voice chat's session opened on the browser's behalf.
+same origin, and the voice chat: its session opened on the browser's behalf, its socket into the media path.
 
 The browser never holds the service key: `/api/*` passes the admin key the browser sends
 (`x-functions-key`) and nothing else of its credentials, and only `/voice/*` adds the service key, for
-routes that a session (or the admin key, for the demo login) already admits.
+routes that a session (or the admin key, for the demo login) already admits. The voice socket
+(`/voice/audio`) first gets the session's token and ticket (media/voice_ticket.py), then speaks the ACS
+media JSON, and the media path runs it as it runs a phone call.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,9 +21,12 @@ import httpx
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from media.voice_ticket import VoiceTicket, issue, verify
 
 # What of a browser's request reaches the function app: the admin key and the body's description.
 FORWARDED = ("x-functions-key", "content-type", "accept")
@@ -27,6 +34,11 @@ SESSION_HEADERS = ("x-session-id", "x-session-token")
 PASSED_BACK = ("content-type", "x-ms-continuation-token", "retry-after")
 MAX_JSON = 64 * 1024  # a voice chat message (the function app's own limit for JSON bodies)
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+HELLO_SECONDS = 5.0  # for the voice socket's first frame (token and ticket)
+POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
+# Runs one browser voice call on the media path: the accepted socket (speaking the ACS media JSON from here
+# on), the session the ticket vouches for and its token.
+VoiceCall = Callable[[WebSocket, VoiceTicket, str], Awaitable[None]]
 
 
 class SinglePageApp(StaticFiles):
@@ -41,8 +53,9 @@ class SinglePageApp(StaticFiles):
             return await super().get_response("index.html", scope)
 
 
-def routes(function_app_url: str, service_key: str, dist: Path) -> list[BaseRoute]:
-    """The web UI's routes; they end in a catch-all, so they go after the media app's own routes."""
+def routes(function_app_url: str, service_key: str, dist: Path, voice: VoiceCall | None = None) -> list[BaseRoute]:
+    """The web UI's routes; they end in a catch-all, so they go after the media app's own routes. Without
+    `voice` (no media path in this process) the voice chat is text only and says so."""
     upstream = httpx.AsyncClient(base_url=function_app_url.rstrip("/"), timeout=TIMEOUT)
 
     async def relay(method: str, path: str, headers: dict[str, str], body: bytes = b"",
@@ -72,8 +85,40 @@ def routes(function_app_url: str, service_key: str, dist: Path) -> list[BaseRout
         known = await relay("GET", f"/api/admin/customers/{quote(customer_id, safe='')}", key)
         if known.status_code != 200:  # no key, a wrong one, a malformed id or no such customer: its answer
             return known
-        return await relay("POST", "/api/sessions", {"x-service-key": service_key, "content-type": "application/json"},
-                           json.dumps({"channel": "chat", "customer_id": customer_id}).encode())
+        opened = await relay("POST", "/api/sessions", {"x-service-key": service_key,
+                                                        "content-type": "application/json"},
+                             json.dumps({"channel": "chat", "customer_id": customer_id}).encode())
+        if opened.status_code != 201:
+            return opened
+        session = json.loads(opened.body)
+        company = await relay("GET", "/api/admin/company", key)
+        facts = {"company": json.loads(company.body).get("name", "") if company.status_code == 200 else "",
+                 "customer": json.loads(known.body)}
+        ticket = VoiceTicket(session["session_id"], session["customer_id"], session.get("first_name", ""),
+                             session["conversation"], bool(session.get("verified")), facts)
+        return JSONResponse({**session, "ticket": issue(service_key, ticket, session["token"])}, 201)
+
+    async def voice_status(request: Request) -> Response:
+        return JSONResponse({"voice": voice is not None})
+
+    async def voice_socket(websocket: WebSocket) -> None:
+        """The browser's call: its first frame proves the session (token and ticket), the rest is the call's."""
+        await websocket.accept()
+        if voice is None:
+            await websocket.close(TRY_AGAIN_LATER, "voice needs the media path, which this server does not run")
+            return
+        try:
+            async with asyncio.timeout(HELLO_SECONDS):
+                hello = json.loads(await websocket.receive_text())
+        except (TimeoutError, ValueError, RecursionError, KeyError, WebSocketDisconnect):
+            hello = None
+        token = hello.get("token") if isinstance(hello, dict) and hello.get("kind") == "Hello" else None
+        ticket = hello.get("ticket") if isinstance(hello, dict) else None
+        session = verify(service_key, ticket, token) if isinstance(token, str) and isinstance(ticket, str) else None
+        if session is None:
+            await websocket.close(POLICY_VIOLATION, "no valid session token and ticket")
+            return
+        await voice(websocket, session, token)
 
     def for_session(path: str, takes_body: bool):
         async def forward(request: Request) -> Response:
@@ -89,6 +134,8 @@ def routes(function_app_url: str, service_key: str, dist: Path) -> list[BaseRout
     web: list[BaseRoute] = [
         Route("/api/{path:path}", api, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/voice/sessions", open_session, methods=["POST"]),
+        Route("/voice/status", voice_status, methods=["GET"]),
+        WebSocketRoute("/voice/audio", voice_socket),
         Route("/voice/chat", for_session("/api/chat", takes_body=True), methods=["POST"]),
         Route("/voice/end", for_session("/api/sessions/end", takes_body=False), methods=["POST"]),
     ]

@@ -21,9 +21,12 @@ import httpx
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from local.acs.simulator import AcsSimulator, correlation_of
 from local.stack import Endpoints
+from media.voice_ticket import verify
 from media.web import routes
 from tests.hosting import HostProcess, generate_company, product_host, wait_for
 
@@ -34,6 +37,8 @@ ARTEFACTS = ROOT / ".local" / "test-artefacts" / "web"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Big enough that the generation takes a few of the page's polls; the form's labels as keys.
 COMPANY = {"Customers": 40, "Products": 12, "Purchases": 300, "Past conversations": 400, "Seed": 11}
+SMALL_COMPANY = {"name": "Contoso", "industry": "outdoor gear", "customers": 3, "products": 4, "purchases": 3,
+                 "conversations": 2, "seed": 1}
 CALLER_SAID = "How much is the cheapest product?"
 
 
@@ -107,6 +112,34 @@ def test_the_browser_gets_pages_and_admin_api_but_never_the_service_key(web: str
         assert http.post("/voice/sessions", content=b"[1]", headers=admin).status_code == 400
 
 
+def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_key(web: str, product) -> None:
+    host, _ = product
+    with host.admin() as http:
+        if http.get("/api/admin/company").status_code == 404:
+            generate_company(host, SMALL_COMPANY)
+        customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
+    with httpx.Client(base_url=web, timeout=30) as http:
+        opened = http.post("/voice/sessions", json={"customer_id": customer["id"]},
+                           headers={"x-functions-key": host.keys.master_key})
+        assert opened.status_code == 201, opened.text
+        session = opened.json()
+        assert host.service_key not in opened.text
+        ticket = verify(host.service_key, session["ticket"], session["token"])
+        assert ticket and ticket.session_id == session["session_id"] and ticket.customer_id == customer["id"]
+        assert ticket.facts["customer"]["first_name"] == customer["first_name"]
+        headers = {"x-session-id": session["session_id"], "x-session-token": session["token"]}
+        reply = http.post("/voice/chat", json={"message": "What do you sell?"}, headers=headers)
+        assert reply.status_code == 200 and reply.json()["reply"]
+        assert http.post("/voice/chat", json={"message": "hi"}, headers={**headers, "x-session-token": "x"}
+                         ).status_code == 401
+        assert http.post("/voice/end", headers=headers).status_code == 202
+        assert http.post("/voice/chat", json={"message": "still there?"}, headers=headers).status_code == 401
+        assert http.get("/voice/status").json() == {"voice": False}
+    with connect(f"ws{web.removeprefix('http')}/voice/audio") as socket, pytest.raises(ConnectionClosed) as closed:
+        socket.recv(5)
+    assert closed.value.rcvd.code == 1013 and "media path" in closed.value.rcvd.reason
+
+
 def test_an_upload_of_several_files_is_indexed(web: str, product, tmp_path: Path) -> None:
     host, _ = product
     documents = []
@@ -135,8 +168,7 @@ def test_a_phone_call_appears_under_calls_while_it_runs(web: str, product) -> No
     host, simulator = product
     with host.admin() as http:
         if http.get("/api/admin/company").status_code == 404:
-            generate_company(host, {"name": "Contoso", "industry": "outdoor gear", "customers": 3, "products": 4,
-                                    "purchases": 3, "conversations": 2, "seed": 1})
+            generate_company(host, SMALL_COMPANY)
         caller = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]["phone"]
     event = simulator.incoming_call(caller)
     correlation = event[0]["data"]["correlationId"]

@@ -146,4 +146,5 @@ export interface VoiceSession {
   first_name: string;
   conversation: string;
   verified: boolean;
+  ticket: string; // lets this session's voice socket into the media path (with the token)
 }

@@ -3,31 +3,67 @@ import { api, voice } from "../api";
 import { Transcript, type Line } from "../components/Transcript";
 import { usePoll } from "../poll";
 import type { VoiceSession } from "../types";
-
-const VOICES = [
-  { id: "default", label: "The agent's own voice" },
-  { id: "espeak", label: "espeak-ng (offline, robotic)" },
-];
+import { VoiceCall, type VoiceEvent } from "../voice/call";
 
 /** Talk to the agents as a synthetic customer (the demo login): by voice, or by typing in the same conversation. */
 export function VoiceChatPage() {
   const customers = usePoll(api.customers, 0);
+  const hasVoice = usePoll(voice.available, 0);
   const [customerId, setCustomerId] = useState("");
-  const [voiceId, setVoiceId] = useState(VOICES[0].id);
   const [session, setSession] = useState<VoiceSession | null>(null);
   const [lines, setLines] = useState<Line[]>([]);
+  const [partial, setPartial] = useState("");
   const [agent, setAgent] = useState("");
   const [verified, setVerified] = useState(false);
   const [text, setText] = useState("");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState("");
+  const [call, setCall] = useState<VoiceCall | null>(null);
+  const [agentSpeaking, setAgentSpeaking] = useState(false);
   const sessionRef = useRef<VoiceSession | null>(null);
+  const callRef = useRef<VoiceCall | null>(null);
   sessionRef.current = session;
+  callRef.current = call;
 
   useEffect(() => {
     if (!customerId && customers.data?.length) setCustomerId(customers.data[0].id);
   }, [customers.data, customerId]);
-  useEffect(() => () => void (sessionRef.current && voice.end(sessionRef.current).catch(() => undefined)), []);
+  useEffect(
+    () => () => {
+      callRef.current?.hangUp();
+      if (sessionRef.current) voice.end(sessionRef.current).catch(() => undefined);
+    },
+    [],
+  );
+
+  const add = (line: Line) => setLines((all) => [...all, line]);
+  const onEvent = (event: VoiceEvent) => {
+    switch (event.type) {
+      case "caller":
+        add({ speaker: "caller", agent: null, text: event.text });
+        break;
+      case "delta":
+        setPartial((p) => p + event.text);
+        break;
+      case "turn":
+        setPartial("");
+        setAgent(event.agent);
+        if (event.said) {
+          add({ speaker: "agent", agent: event.agent, text: event.said, interrupted: event.interrupted, tools: event.tools,
+            citations: event.citations });
+        }
+        break;
+      case "verification":
+        setVerified(event.verified);
+        break;
+      case "handoff":
+        setAgent(event.target);
+        break;
+      case "ended":
+        setMessage(`The conversation ended (${event.reason}).`);
+        break;
+    }
+  };
 
   const start = async () => {
     setMessage("");
@@ -42,10 +78,33 @@ export function VoiceChatPage() {
     }
   };
   const end = async () => {
-    if (!session) return;
-    await voice.end(session).catch(() => undefined);
+    call?.hangUp();
+    setCall(null);
+    if (session) await voice.end(session).catch(() => undefined);
     setSession(null);
     setMessage("The conversation ended.");
+  };
+  const toggleMicrophone = async () => {
+    if (call) {
+      call.hangUp();
+      setCall(null);
+      return;
+    }
+    if (!session) return;
+    try {
+      setCall(await VoiceCall.start(session.token, session.ticket, {
+        onEvent,
+        onAgentSpeaking: setAgentSpeaking,
+        onClosed: (reason) => {
+          setCall(null);
+          setAgentSpeaking(false);
+          setMessage(`Voice stopped: ${reason}.`);
+        },
+      }));
+      setMessage("Listening: speak now.");
+    } catch (error) {
+      setMessage(`Voice could not start: ${(error as Error).message}`);
+    }
   };
   const send = async (event: FormEvent) => {
     event.preventDefault();
@@ -53,15 +112,12 @@ export function VoiceChatPage() {
     const said = text.trim();
     setText("");
     setBusy(true);
-    setLines((all) => [...all, { speaker: "caller", agent: null, text: said }]);
+    add({ speaker: "caller", agent: null, text: said });
     try {
       const reply = await voice.say(session, said);
       setAgent(reply.agent);
       if (reply.tool_calls.some((t) => t.name === "verify_caller" && t.ok)) setVerified(true);
-      setLines((all) => [
-        ...all,
-        { speaker: "agent", agent: reply.agent, text: reply.reply, tools: reply.tool_calls, citations: reply.citations },
-      ]);
+      add({ speaker: "agent", agent: reply.agent, text: reply.reply, tools: reply.tool_calls, citations: reply.citations });
     } catch (error) {
       setMessage(`The agent did not answer: ${(error as Error).message}`);
     } finally {
@@ -86,14 +142,6 @@ export function VoiceChatPage() {
             </option>
           ))}
         </select>
-        <label htmlFor="voice">Voice</label>
-        <select id="voice" value={voiceId} onChange={(e) => setVoiceId(e.target.value)} disabled={!!session}>
-          {VOICES.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.label}
-            </option>
-          ))}
-        </select>
         {session ? (
           <button type="button" onClick={end}>
             End conversation
@@ -109,14 +157,20 @@ export function VoiceChatPage() {
           <p className="session-state" aria-live="polite">
             Active agent: <strong data-testid="active-agent">{agent || "router"}</strong> ·{" "}
             {verified ? "✓ verified" : "○ not verified"}
+            {call && <> · {agentSpeaking ? "🔊 the agent is speaking" : "🎤 listening"}</>}
           </p>
-          <div className="card">
-            <button type="button" disabled aria-describedby="mic-note">
-              🎤 Speak
-            </button>{" "}
-            <span id="mic-note">Voice needs the media path, which this server does not run yet: type below instead.</span>
+          <div className="card form-row">
+            <button type="button" onClick={toggleMicrophone} aria-pressed={!!call} disabled={hasVoice.data !== true}
+              aria-describedby="mic-note">
+              {call ? "■ Stop speaking" : "🎤 Speak"}
+            </button>
+            <span id="mic-note">
+              {hasVoice.data === false
+                ? "Voice needs the media path, which this server does not run: type below instead."
+                : "The agent's voice plays here; speak over it to interrupt. Typing continues the same conversation."}
+            </span>
           </div>
-          <Transcript lines={lines} live />
+          <Transcript lines={partial ? [...lines, { speaker: "agent", agent: agent || null, text: `${partial}…` }] : lines} live />
           <form onSubmit={send} className="form-row">
             <label htmlFor="message">Message</label>
             <input id="message" value={text} onChange={(e) => setText(e.target.value)} maxLength={4000} autoComplete="off" />
