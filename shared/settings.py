@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(populate_by_name=True, env_ignore_empty=True, extra="ignore")
 
     storage_connection: str = Field(DEVELOPMENT_STORAGE, alias="AzureWebJobsStorage")
+    # Set in Azure instead of a connection string: the account reached with the managed identity.
+    storage_account: str = Field("", alias="AzureWebJobsStorage__accountName")
+    # The user-assigned identity the app authenticates as wherever a key is empty (shared/credentials.py).
+    azure_client_id: str = Field("", alias="AZURE_CLIENT_ID")
     cosmos_endpoint: str = Field("https://127.0.0.1:8081/", alias="COSMOS_ENDPOINT")
     cosmos_key: str = Field("", alias="COSMOS_KEY", repr=False)
     # The local Cosmos stand-in serves an expired self-signed certificate.
@@ -160,9 +164,8 @@ class Settings(BaseSettings):
                         self._email_url)
             if url and urlparse(url).hostname not in LOOPBACK_HOSTS
         ]
-        storage_is_local = self.storage_connection == DEVELOPMENT_STORAGE or any(
-            f"//{host}" in self.storage_connection for host in ("127.0.0.1", "localhost")
-        )
+        storage_is_local = not self.storage_account and (self.storage_connection == DEVELOPMENT_STORAGE or any(
+            f"//{host}" in self.storage_connection for host in ("127.0.0.1", "localhost")))
         return "offline" if storage_is_local and not remote else "azure"
 
 
