@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
     llm_model: str = Field("", alias="LLM_MODEL")
     voice_engine: Literal["cascade", "realtime"] = Field("cascade", alias="VOICE_ENGINE")
+    # Where each conversation's trace goes (shared/telemetry.py): nowhere, the console, an OTLP/HTTP collector
+    # (Jaeger, the OpenTelemetry Collector, Aspire's dashboard) or Application Insights.
+    telemetry_exporter: Literal["none", "console", "otlp", "azure_monitor"] = Field("none",
+                                                                                     alias="TELEMETRY_EXPORTER")
+    otlp_endpoint: str = Field("http://127.0.0.1:4318", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    applicationinsights_connection_string: str = Field("", alias="APPLICATIONINSIGHTS_CONNECTION_STRING",
+                                                       repr=False)
     dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)
     # Held by the media container and the web backend (never a browser): opens sessions, tools and chat.
     # Empty: those routes refuse everyone.

@@ -39,7 +39,6 @@ LOCAL_ONLY = {
 }
 # In Azure's app settings, not in the sample: read by the platform or the Azure SDKs, not by Settings.
 AZURE_ONLY = {
-    "APPLICATIONINSIGHTS_CONNECTION_STRING": "telemetry of the Functions host and the Azure Monitor exporter",
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Application Insights takes Entra-authenticated writes only",
 }
 

@@ -11,10 +11,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from opentelemetry.trace import Span
+
 from shared.calls import automation, tokens
-from shared.calls.incoming import NotACallError, parse_incoming
+from shared.calls.incoming import IncomingCall, NotACallError, parse_incoming
 from shared.calls.records import call_records
 from shared.settings import Settings
+from shared.telemetry import conversation_span
 
 log = logging.getLogger(__name__)
 StartNew = Callable[[str, str, Any], Awaitable[Any]]
@@ -24,16 +27,22 @@ async def take(settings: Settings, data: Any, start_new: StartNew) -> str | None
     """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery.
     Only the claim and the orchestration's start come before the answer: the caller's session is opened
     by the orchestration's first activity, while the call connects."""
-    from shared.agents.definitions import ENTRY_AGENT
-    from shared.conversation.tracking import new_state
-
     try:
         call = parse_incoming(data)
     except NotACallError as error:
         log.warning("an IncomingCall event was refused: %s", error)
         return None
+    with conversation_span(settings, call.call_id, "call.answer") as span:
+        return await _answer(settings, call, start_new, span)
+
+
+async def _answer(settings: Settings, call: IncomingCall, start_new: StartNew, span: Span) -> str | None:
+    from shared.agents.definitions import ENTRY_AGENT
+    from shared.conversation.tracking import new_state
+
     if not await (await call_records(settings)).claim(call.call_id, call.caller):
         log.info("call %s was already taken: repeated delivery ignored", call.call_id)
+        span.set_attribute("call.repeated_delivery", True)
         return None
     await start_new("conversation_orchestrator", call.call_id, {"state": new_state(
         "", ENTRY_AGENT, "phone", call={"id": call.call_id, "connect_seconds": settings.call_connect_seconds})})
