@@ -14,6 +14,8 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from starlette.websockets import WebSocketDisconnect
+
 from media import wire
 from media.engine import AudioFormat
 from shared.conversation.events import OutEvent
@@ -43,6 +45,7 @@ class AcsCallSide:
         self._idle.set()
         self.frames_sent = 0
         self.stops_sent = 0
+        self.gone = False  # the socket refused a frame: the caller has hung up
         self.silent_since = time.monotonic()  # when the last agent frame finished playing
         self._player = asyncio.create_task(self._play_out())
 
@@ -66,8 +69,8 @@ class AcsCallSide:
             self._generation += 1
             self._frames.clear()
             self._reset()
-            await self._send(wire.STOP_AUDIO)
-            self.stops_sent += 1
+            if await self._deliver(wire.STOP_AUDIO):
+                self.stops_sent += 1
 
     def played_ms(self) -> int:
         return int(self._played_bytes / self.audio.bytes_per_ms)
@@ -101,8 +104,8 @@ class AcsCallSide:
                     if not self._frames:
                         break
                     frame, generation = self._frames.popleft(), self._generation
-                    await self._send(wire.audio_out(frame))
-                    self.frames_sent += 1
+                    if await self._deliver(wire.audio_out(frame)):
+                        self.frames_sent += 1
                 size = decoded_bytes(frame)
                 due += size / per_ms / 1000
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
@@ -110,6 +113,19 @@ class AcsCallSide:
                     self._played_bytes += size
             if self._speaking and not self._frames:
                 self._reset()
+
+    async def _deliver(self, text: str) -> bool:
+        """Sends one frame; a caller already gone loses nothing that matters, and the call's end is the
+        receiving side's to notice."""
+        if self.gone:
+            return False
+        try:
+            await self._send(text)
+        except (OSError, RuntimeError, WebSocketDisconnect):
+            self.gone = True
+            self._frames.clear()
+            return False
+        return True
 
     async def close(self) -> None:
         self._player.cancel()

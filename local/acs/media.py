@@ -60,6 +60,7 @@ class MediaStream:
         self.close_code: int | None = None  # set once the socket is closed, by either side
         self.refused: int | None = None  # the HTTP status when the media path refused the socket
         self.frames_sent = 0
+        self.speech_sent: list[float] = []  # when each frame of the caller's audio went out (time.monotonic())
         self._outgoing: deque[str] = deque()  # caller frames waiting for their 20 ms slot
         self._extra: deque[str] = deque()  # DTMF and raw frames, sent between audio frames
         self._socket: ClientConnection | None = None
@@ -109,7 +110,7 @@ class MediaStream:
     @property
     def idle(self) -> bool:
         """Nothing of the caller's is waiting to be sent."""
-        return not self._outgoing
+        return not self._outgoing and not self._extra
 
     # -- ACS's side ---------------------------------------------------------------------------
 
@@ -150,6 +151,8 @@ class MediaStream:
                               + self.participant + '","data":"' + (data or silent) + '","silent":'
                               + ("false" if data else "true") + "}}")
             self.frames_sent += 1
+            if data:
+                self.speech_sent.append(time.monotonic())
             due += 0.02
             await asyncio.sleep(max(0.0, due - time.monotonic()))
         await socket.close(1000)

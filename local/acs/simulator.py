@@ -138,6 +138,13 @@ class AcsSimulator:
             time.sleep(0.01)
         return self.media[connection_id]
 
+    def open_media(self, url: str, audio_format: str = "pcm24KMono") -> MediaStream:
+        """A media stream to any URL, opened as ACS opens a call's (tests of what the media path refuses)."""
+        stream = MediaStream(url, audio_format)
+        assert self._loop is not None, "the simulator has not served a request yet"
+        stream.start(self._loop)
+        return stream
+
     def _stop_media(self, connection_id: str) -> None:
         if connection_id in self.media:
             self.media[connection_id].hang_up()
