@@ -77,13 +77,16 @@ async def _raise_callbacks(client: df.DurableOrchestrationClient, call_id: str, 
 async def call_session(req: func.HttpRequest) -> func.HttpResponse:
     """The media path, holding the service key and the call's media token, gets the call's session."""
     from blueprints.service import service_refusal
-    from shared.calls.answering import session_for_media
+    from shared.calls.answering import SessionNotOpenError, session_for_media
     from shared.settings import get_settings
 
     settings = get_settings()
     if (refusal := service_refusal(req, settings)) is not None:
         return refusal
-    opened = await session_for_media(settings, req.route_params["call_id"], req.headers.get("x-media-token", ""))
+    try:
+        opened = await session_for_media(settings, req.route_params["call_id"], req.headers.get("x-media-token", ""))
+    except SessionNotOpenError:
+        return error_response(409, "the call's session is not open yet: ask again shortly")
     if opened is None:
         return error_response(401, "missing, wrong or expired media token, or no such call")
     return json_response(opened, 201)

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 StartNew = Callable[[str, str, Any], Awaitable[Any]]
 
 
+class SessionNotOpenError(RuntimeError):
+    """The call is answered but its session is not open yet: ask again shortly."""
+
+
 async def take(settings: Settings, data: Any, start_new: StartNew) -> str | None:
     """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery.
     Only the claim and the orchestration's start come before the answer: the caller's session is opened
@@ -78,16 +82,26 @@ async def open_session(settings: Settings, call_id: str) -> dict[str, Any]:
 
 async def session_for_media(settings: Settings, call_id: str, media_token: str) -> dict[str, Any] | None:
     """The call's session with a fresh token, for the media path that proves the call's media token."""
+    from shared.data.access import business_data
     from shared.sessions.store import sessions
 
     if not tokens.valid(settings.call_token_key, media_token, tokens.MEDIA, call_id):
         return None
     record = await (await call_records(settings)).get(call_id)
-    if record is None or record.session_id is None:  # not answered, or its session not open yet
+    if record is None:
         return None
+    if record.session_id is None:  # answered; the orchestration is opening its session right now
+        raise SessionNotOpenError(call_id)
     session, token = await (await sessions(settings)).new_token(record.session_id)
+    data = await business_data(settings)
+    customer = await data.customers.get(session.customer_id) if session.customer_id else None
+    company = await data.companies.current()
+    # What the agents' instructions are filled with, as the chat fills them (shared/conversation/text_chat.py).
+    facts = {"company": company.name if company else "our company",
+             "customer": customer.model_dump(mode="json", exclude={"date_of_birth"}) if customer else {}}
     return {"session_id": session.id, "token": token, "customer_id": session.customer_id,
-            "verified": session.verified, "conversation": session.call_instance_id}
+            "first_name": customer.first_name if customer else "", "verified": session.verified,
+            "conversation": session.call_instance_id, "facts": facts}
 
 
 async def hang_up(settings: Settings, call_id: str) -> bool:
