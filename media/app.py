@@ -1,4 +1,5 @@
-"""The media container's ASGI app: the ACS media WebSocket of each call, the live transcript feed, health.
+"""The media container's ASGI app: the ACS media WebSocket of each call, the browser's voice chat and the web UI
+(media/web.py), the live transcript feed, health.
 
 `WS /media/{call_id}?token=` is the URL the function app gave ACS when it answered. The token is
 exchanged for the call's session (POST /api/calls/{id}/session) before the socket is accepted: a wrong
@@ -12,9 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import httpx
@@ -24,13 +26,17 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from media import web
 from media.bridge import bridge
+from media.browser_events import browser_event
 from media.engine import AudioFormat, CallContext, VoiceEngine
-from media.function_app_client import FunctionAppClient
+from media.function_app_client import CallSession, FunctionAppClient
 from media.reporting import CallReporter, LiveFeed
 from media.settings import MediaSettings
 from media.tool_port import HttpToolPort
+from media.voice_ticket import VoiceTicket
 from shared.agents.definitions import ENTRY_AGENT
+from shared.conversation.events import OutEvent
 
 log = logging.getLogger(__name__)
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -82,18 +88,47 @@ class MediaApp:
             await websocket.close(POLICY_VIOLATION)
             return
         await websocket.accept()
+        try:
+            await self._carry(websocket, call_id, session)
+        finally:
+            await self.function_app.end_session(session)
+
+    async def browser_call(self, websocket: WebSocket, ticket: VoiceTicket, token: str) -> None:
+        """The web UI's voice chat (media/web.py let the socket in): a call like a phone call, its events also
+        told to the browser; the session outlives it, as the page may go on in text."""
+        if self.draining:
+            await websocket.close(TRY_AGAIN_LATER)
+            return
+        session = CallSession(ticket.session_id, token, ticket.customer_id, ticket.verified, ticket.conversation,
+                              ticket.first_name, ticket.facts)
+
+        async def tell(event: OutEvent) -> None:
+            if (frame := browser_event(event)) is not None:
+                with contextlib.suppress(Exception):  # the browser left: the call ends with its socket
+                    await websocket.send_text(json.dumps(frame))
+
+        await self._carry(websocket, ticket.conversation, session, tell)
+
+    async def _carry(self, websocket: WebSocket, call_id: str, session: CallSession,
+                     also: Callable[[OutEvent], Awaitable[None]] | None = None) -> None:
+        """Runs one call over its accepted socket until it ends; its transcript is sent on before this returns."""
         call = CallContext(call_id, session.session_id, session.customer_id, session.first_name, ENTRY_AGENT,
                            AudioFormat(), session.facts or {})
         reporter = CallReporter(call_id, self.function_app, session, self.feed)
+
+        async def on_event(event: OutEvent) -> None:
+            await reporter(event)
+            if also is not None:
+                await also(event)
+
         self.active[call_id] = asyncio.current_task()  # type: ignore[assignment]
         try:
-            stats = await bridge(websocket, call, HttpToolPort(self.function_app, session), self.engine(), reporter)
+            stats = await bridge(websocket, call, HttpToolPort(self.function_app, session), self.engine(), on_event)
             log.info("call %s: %d frames in, %d out, %d malformed%s", call_id, stats.frames_in, stats.frames_out,
                      stats.malformed, f", ended: {stats.ended}" if stats.ended else "")
         finally:
             self.active.pop(call_id, None)
             await reporter.flush()
-            await self.function_app.end_session(session)
 
     async def live(self, websocket: WebSocket) -> None:
         """Transcript lines of every call as they happen (JSON text frames), for holders of MEDIA_ADMIN_KEY;
@@ -142,7 +177,9 @@ def create_app(settings: MediaSettings, engines: Callable[[], VoiceEngine] | Non
     """`engines` makes one engine per call (default: the VOICE_ENGINE one); `client` reaches the function app."""
     media = MediaApp(settings, engines, client)
     app = Starlette(routes=[Route("/health", media.health), WebSocketRoute("/media/{call_id}", media.media),
-                            WebSocketRoute("/calls/live", media.live)], lifespan=media.lifespan)
+                            WebSocketRoute("/calls/live", media.live),
+                            *web.routes(settings.function_app_url, settings.service_key, web.DIST, media.browser_call)],
+                    lifespan=media.lifespan)
     app.state.media = media
     return app
 

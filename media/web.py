@@ -28,6 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from media.voice_ticket import VoiceTicket, issue, verify
 
+DIST = Path(__file__).resolve().parent.parent / "web" / "dist"  # the Dockerfile copies the build there too
 # What of a browser's request reaches the function app: the admin key and the body's description.
 FORWARDED = ("x-functions-key", "content-type", "accept")
 SESSION_HEADERS = ("x-session-id", "x-session-token")

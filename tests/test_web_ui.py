@@ -1,5 +1,7 @@
 """The web UI in a real browser: Debian's Chromium, driven by playwright-core (web/e2e/run.mjs), against the
-media container's web routes (media/web.py) on uvicorn, in front of the product on the local host and stack.
+media container (media/app.py with its web routes, media/web.py) on uvicorn, in front of the product on the
+local host and stack; calls and the voice chat go through the media path to a scripted Realtime model
+(local/realtime/server.py), the one stand-in: it "hears" a scripted sentence when it detects speech.
 
 Screenshots land in .local/test-artefacts/web/.
 """
@@ -11,24 +13,24 @@ import os
 import shutil
 import socket
 import subprocess
-import threading
+import wave
 from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from local.acs.simulator import AcsSimulator, correlation_of
+from local.acs.media import speech
+from local.acs.simulator import AcsSimulator
+from local.realtime.server import Say, ScriptedRealtime
 from local.stack import Endpoints
 from media.voice_ticket import verify
-from media.web import routes
-from tests.hosting import HostProcess, generate_company, product_host, wait_for
+from tests.hosting import HostProcess, generate_company, product_host
+from tests.media_harness import free_port, media_app, media_settings, realtime_engines
+from tests.test_calls import Call as PhoneCall
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
@@ -40,37 +42,19 @@ COMPANY = {"Customers": 40, "Products": 12, "Purchases": 300, "Past conversation
 SMALL_COMPANY = {"name": "Contoso", "industry": "outdoor gear", "customers": 3, "products": 4, "purchases": 3,
                  "conversations": 2, "seed": 1}
 CALLER_SAID = "How much is the cheapest product?"
+AGENT_SAID = "Our cheapest product is the trail lantern at nineteen dollars."
+RETURNS_QUESTION = "What is your returns policy?"
+RETURNS_ANSWER = ("Our returns policy gives you thirty days to bring anything back with the receipt, for a full "
+                  "refund to the card you paid with; the shipping label is free, and an exchange for another size or "
+                  "colour is free as well.")  # ten seconds of speech: longer than a round of the recording
 
 
-@contextmanager
-def web_server(function_app_url: str, service_key: str) -> Iterator[str]:
-    """The media container's web routes alone, on a free loopback port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=routes(function_app_url, service_key, DIST)),
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    wait_for(lambda: server.started, 10)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
-
-
-@pytest.fixture(scope="module")
-def product(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[tuple[HostProcess, AcsSimulator]]:
-    workdir: Path = tmp_path_factory.mktemp("webui")
-    simulator = AcsSimulator(workdir / "acs", host_url="", system_key="")
-    with simulator.serving():
-        host = product_host(workdir, stack.as_settings(), ACS_CONNECTION_STRING=simulator.connection_string,
-                            ACS_VERIFY_TLS=str(simulator.certificate), CALL_CONNECT_SECONDS="10")
-        host.start()
-        simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
-        yield host, simulator
-        host.stop()
+@dataclass
+class World:
+    host: HostProcess
+    simulator: AcsSimulator
+    model: ScriptedRealtime
+    web: str  # the media container's base URL: the web UI, its API and the voice socket
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -80,25 +64,38 @@ def artefacts() -> None:
 
 
 @pytest.fixture(scope="module")
-def web(product: tuple[HostProcess, AcsSimulator]) -> Iterator[str]:
-    host, _ = product
-    with web_server(host.base_url, host.service_key) as url:
-        yield url
+def world(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[World]:
+    workdir: Path = tmp_path_factory.mktemp("webui")
+    model = ScriptedRealtime(lambda context: [Say("Hello.")])
+    simulator = AcsSimulator(workdir / "acs", host_url="", system_key="")
+    media_port = free_port()
+    with simulator.serving(), model.serving() as realtime_url:
+        host = product_host(workdir, stack.as_settings(), ACS_CONNECTION_STRING=simulator.connection_string,
+                            ACS_VERIFY_TLS=str(simulator.certificate), CALL_CONNECT_SECONDS="10",
+                            MEDIA_BASE_URL=f"ws://127.0.0.1:{media_port}")
+        host.port = free_port()
+        settings = media_settings(f"http://127.0.0.1:{host.port}", host.service_key, realtime_url)
+        with media_app(settings, realtime_engines(settings), port=media_port):
+            host.start()
+            simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
+            yield World(host, simulator, model, f"http://127.0.0.1:{media_port}")
+            host.stop()
 
 
-def browse(scenario: str, web_url: str, host: HostProcess, **env: str) -> None:
+def browse(scenario: str, world: World, **env: str) -> None:
     """Runs one browser scenario of web/e2e/run.mjs; its failure (with a screenshot) fails the test."""
     done = subprocess.run(["node", "e2e/run.mjs", scenario], check=False, cwd=WEB, capture_output=True, text=True,
-                          timeout=110, env={**os.environ, "WEB_URL": web_url, "ADMIN_KEY": host.keys.master_key,
+                          timeout=110, env={**os.environ, "WEB_URL": world.web, "ADMIN_KEY": world.host.keys.master_key,
                                "ARTEFACTS": str(ARTEFACTS), "CHROMIUM": str(CHROMIUM), **env})
     assert done.returncode == 0, f"{scenario}:\n{done.stdout}\n{done.stderr}"
 
 
-def test_the_browser_gets_pages_and_admin_api_but_never_the_service_key(web: str, product) -> None:
-    host, _ = product
+def test_the_browser_gets_pages_and_admin_api_but_never_the_service_key(world: World) -> None:
+    host = world.host
     admin = {"x-functions-key": host.keys.master_key}
-    with httpx.Client(base_url=web, timeout=30) as http:
+    with httpx.Client(base_url=world.web, timeout=30) as http:
         assert "<div id=\"root\">" in http.get("/calls").text  # the app's own paths are the app
+        assert http.get("/health").json()["status"] == "ok"  # the media path's own routes come first
         assert http.get("/api/health").json()["mode"]
         assert http.get("/api/admin/dashboard").status_code == 401
         assert http.get("/api/admin/dashboard", headers=admin).status_code == 200
@@ -112,13 +109,13 @@ def test_the_browser_gets_pages_and_admin_api_but_never_the_service_key(web: str
         assert http.post("/voice/sessions", content=b"[1]", headers=admin).status_code == 400
 
 
-def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_key(web: str, product) -> None:
-    host, _ = product
+def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_key(world: World) -> None:
+    host = world.host
     with host.admin() as http:
         if http.get("/api/admin/company").status_code == 404:
             generate_company(host, SMALL_COMPANY)
         customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
-    with httpx.Client(base_url=web, timeout=30) as http:
+    with httpx.Client(base_url=world.web, timeout=30) as http:
         opened = http.post("/voice/sessions", json={"customer_id": customer["id"]},
                            headers={"x-functions-key": host.keys.master_key})
         assert opened.status_code == 201, opened.text
@@ -132,16 +129,18 @@ def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_
         assert reply.status_code == 200 and reply.json()["reply"]
         assert http.post("/voice/chat", json={"message": "hi"}, headers={**headers, "x-session-token": "x"}
                          ).status_code == 401
+        assert http.get("/voice/status").json() == {"voice": True}
+        socket_url = f"ws{world.web.removeprefix('http')}/voice/audio"
+        for hello in ({"kind": "Hello", "token": "wrong", "ticket": session["ticket"]}, {"kind": "AudioMetadata"}):
+            with connect(socket_url) as voice, pytest.raises(ConnectionClosed) as closed:
+                voice.send(json.dumps(hello))
+                voice.recv(5)
+            assert closed.value.rcvd.code == 1008  # refused before any audio reaches an engine
         assert http.post("/voice/end", headers=headers).status_code == 202
         assert http.post("/voice/chat", json={"message": "still there?"}, headers=headers).status_code == 401
-        assert http.get("/voice/status").json() == {"voice": False}
-    with connect(f"ws{web.removeprefix('http')}/voice/audio") as socket, pytest.raises(ConnectionClosed) as closed:
-        socket.recv(5)
-    assert closed.value.rcvd.code == 1013 and "media path" in closed.value.rcvd.reason
 
 
-def test_an_upload_of_several_files_is_indexed(web: str, product, tmp_path: Path) -> None:
-    host, _ = product
+def test_an_upload_of_several_files_is_indexed(world: World, tmp_path: Path) -> None:
     documents = []
     for name, topic in (("Returns.md", "returns within 30 days with the receipt"),
                         ("Warranty.txt", "a two year warranty on frames and one year on parts"),
@@ -149,58 +148,79 @@ def test_an_upload_of_several_files_is_indexed(web: str, product, tmp_path: Path
         path = tmp_path / name
         path.write_text(f"# {name}\n\n" + " ".join([f"Our policy covers {topic}."] * 60))
         documents.append(str(path))
-    browse("upload", web, host, DOCUMENTS=",".join(documents))
-    with host.admin() as http:
+    browse("upload", world, DOCUMENTS=",".join(documents))
+    with world.host.admin() as http:
         states = {d["id"]: d for d in http.get("/api/admin/documents").json()["items"]}
     assert {Path(p).name for p in documents} <= {n for n, d in states.items() if d["state"] == "indexed"}
 
 
-def test_generating_a_company_moves_the_progress_bar_and_fills_the_dashboard(web: str, product) -> None:
-    host, _ = product
-    with host.admin() as http:
+def test_generating_a_company_moves_the_progress_bar_and_fills_the_dashboard(world: World) -> None:
+    with world.host.admin() as http:
         http.delete("/api/admin/company")
-    browse("synthetic", web, host, COMPANY=json.dumps(COMPANY))
-    with host.admin() as http:
+    browse("synthetic", world, COMPANY=json.dumps(COMPANY))
+    with world.host.admin() as http:
         assert http.get("/api/admin/dashboard").json()["conversations"] > 0
 
 
-def test_a_phone_call_appears_under_calls_while_it_runs(web: str, product) -> None:
-    host, simulator = product
+def test_a_phone_call_appears_under_calls_while_it_runs_with_its_transcript_as_spoken(world: World) -> None:
+    host = world.host
+    world.model.script = lambda context: [Say("Hello, how can I help?" if context.turn == 0 else AGENT_SAID)]
+    world.model.hears = lambda turn: CALLER_SAID
     with host.admin() as http:
         if http.get("/api/admin/company").status_code == 404:
             generate_company(host, SMALL_COMPANY)
         caller = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]["phone"]
-    event = simulator.incoming_call(caller)
-    correlation = event[0]["data"]["correlationId"]
-    simulator.ring(caller, event)
-    answer = wait_for(lambda: next((r for r in simulator.requests if r.path.endswith(":answer")
-                                    and correlation_of(r.body["incomingCallContext"]) == correlation), None))
-    call_id = urlparse(answer.body["callbackUri"]).path.split("/")[3]
-    media_token = parse_qs(urlparse(answer.body["mediaStreamingOptions"]["transportUrl"]).query)["token"][0]
-    with host.client("service") as service:
-        opened = wait_for(lambda: (r := service.post(f"/api/calls/{call_id}/session",
-                                                     headers={"x-media-token": media_token})).status_code == 201
-                          and r.json(), 20)
-        headers = {"x-session-id": opened["session_id"], "x-session-token": opened["token"]}
-        assert service.post("/api/chat", json={"message": CALLER_SAID}, headers=headers).status_code == 200
-        browse("calls", web, host, CALL_ID=call_id, CALLER_SAID=CALLER_SAID)
-        assert service.post("/api/sessions/end", headers=headers).status_code == 202
+    call = PhoneCall(host, world.simulator, caller)
+    stream = world.simulator.media_for(call.connection_id)
+    stream.wait_for(lambda: stream.agent_audio_ms() > 300)  # the greeting is playing
+    stream.wait_for(lambda: stream.idle, 20)
+    stream.say(speech(700))
+    browse("calls", world, CALL_ID=call.call_id, CALLER_SAID=CALLER_SAID, AGENT_SAID=AGENT_SAID)
+    stream.hang_up()
 
 
-def test_every_page_has_no_serious_accessibility_violation(web: str, product) -> None:
-    host, _ = product
-    browse("accessibility", web, host)
+def test_a_voice_chat_hears_the_caller_answers_aloud_and_is_interrupted_by_speech(world: World, tmp_path: Path
+                                                                                  ) -> None:
+    host = world.host
+    world.model.script = lambda context: [Say("Hello, how can I help?" if context.turn == 0 else RETURNS_ANSWER)]
+    world.model.hears = lambda turn: RETURNS_QUESTION
+    with host.admin() as http:
+        if http.get("/api/admin/company").status_code == 404:
+            generate_company(host, SMALL_COMPANY)
+    browse("voice", world, CALLER_WAV=str(caller_recording(tmp_path / "question.wav", RETURNS_QUESTION)),
+           QUESTION=RETURNS_QUESTION, ANSWER=RETURNS_ANSWER)
 
 
-def test_a_service_that_is_down_is_said_plainly(product) -> None:
-    host, _ = product
+def test_every_page_has_no_serious_accessibility_violation(world: World) -> None:
+    browse("accessibility", world)
+
+
+def test_a_service_that_is_down_is_said_plainly(world: World) -> None:
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))  # bound, never listening: connections to it are refused
+    settings = media_settings(f"http://127.0.0.1:{closed.getsockname()[1]}", world.host.service_key,
+                              "http://127.0.0.1:9")
     try:
-        with web_server(f"http://127.0.0.1:{closed.getsockname()[1]}", host.service_key) as url:
+        with media_app(settings) as (port, _):
+            url = f"http://127.0.0.1:{port}"
             with httpx.Client(base_url=url) as http:
                 down = http.get("/api/health")
             assert down.status_code == 502 and "not answering" in down.json()["error"]
-            browse("down", url, host)
+            browse("down", World(world.host, world.simulator, world.model, url))
     finally:
         closed.close()
+
+
+def caller_recording(path: Path, text: str) -> Path:
+    """The caller's question as the fake microphone plays it, over and over: silence while the greeting
+    plays, the question, a pause in which the agent starts answering; the next round talks over the answer."""
+    spoken = path.with_suffix(".spoken.wav")
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(spoken), text], check=True, timeout=30)
+    with wave.open(str(spoken)) as source:
+        rate, width, voice = source.getframerate(), source.getsampwidth(), source.readframes(source.getnframes())
+    with wave.open(str(path), "wb") as target:
+        target.setnchannels(1)
+        target.setsampwidth(width)
+        target.setframerate(rate)
+        target.writeframes(bytes(int(rate * 5) * width) + voice + bytes(int(rate * 1) * width))
+    return path

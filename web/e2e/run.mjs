@@ -64,7 +64,7 @@ const scenarios = {
     await shot(page, "dashboard");
   },
 
-  /** A phone call the tests placed is listed live under Calls, with its transcript so far. */
+  /** A phone call the tests placed is listed live under Calls; its transcript grows as the media path hears it. */
   async calls(page) {
     const callId = process.env.CALL_ID;
     await open(page, "calls");
@@ -73,9 +73,34 @@ const scenarios = {
       "the call listed live");
     await row.getByRole("button").click();
     const detail = page.getByTestId("call-detail");
-    await until(async () => (await detail.innerText()).includes(process.env.CALLER_SAID), "the caller's words");
+    await until(async () => (await detail.innerText()).includes(process.env.CALLER_SAID), "the caller's words, live");
+    await until(async () => (await detail.innerText()).includes(process.env.AGENT_SAID.slice(0, 30)), "the agent's answer, live");
     assert.match(await detail.innerText(), /Agents visited\s*router/);
+    assert.match(await row.innerText(), /live/);
     await shot(page, "call-live");
+  },
+
+  /** The fake microphone asks a question; the agent's spoken answer is heard and transcribed; the question,
+   * playing again over the answer, interrupts it; then the text box continues the same conversation. */
+  async voice(page) {
+    await open(page, "voice");
+    await page.getByRole("button", { name: "Start conversation" }).click();
+    await page.getByRole("button", { name: /Speak/ }).click();
+    await until(async () => (await page.getByText("the agent is speaking").count()) > 0, "the agent's voice (greeting)");
+    const transcript = page.getByRole("list", { name: "Transcript" });
+    const question = process.env.QUESTION;
+    await until(async () => (await transcript.count()) && (await transcript.innerText()).includes(question), "the caller's question");
+    const opening = process.env.ANSWER.split(" ").slice(0, 3).join(" ");
+    const cut = transcript.locator(".turn-agent", { hasText: opening }).filter({ hasText: "(interrupted)" });
+    await until(async () => (await cut.count()) > 0, "the answer, cut off by the caller", 45000);
+    assert.match(await cut.first().innerText(), new RegExp(`Agent \\(router\\): ${opening}`));
+    await shot(page, "voice-interrupted");
+    await page.getByRole("button", { name: /Stop speaking/ }).click();
+    await page.getByLabel("Message").fill("Thank you, that is all.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await until(async () => (await transcript.locator(".turn-caller", { hasText: "Thank you, that is all." }).count()) > 0
+      && (await transcript.locator(".turn-agent").count()) >= 3, "the typed turn's answer");
+    await shot(page, "voice-then-text");
   },
 
   /** With the function app unreachable, every page says so in words. */
@@ -120,7 +145,7 @@ if (!scenarios[name]) {
   process.exit(2);
 }
 try {
-  await withPage(name, scenarios[name]);
+  await withPage(name, scenarios[name], { fakeAudio: process.env.CALLER_WAV });
   console.log(`${name}: passed`);
 } catch (error) {
   console.error(`${name}: ${error.stack ?? error}`);

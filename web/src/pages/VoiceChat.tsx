@@ -95,6 +95,15 @@ export function VoiceChatPage() {
       setCall(await VoiceCall.start(session.token, session.ticket, {
         onEvent,
         onAgentSpeaking: setAgentSpeaking,
+        // The answer being played is the last agent line, unless its turn has not been reported yet
+        // (then the engine reports it as interrupted itself).
+        onInterrupted: () =>
+          setLines((all) => {
+            const speakers = all.map((l) => l.speaker);
+            const last = speakers.lastIndexOf("agent");
+            if (last < 0 || last < speakers.lastIndexOf("caller")) return all;
+            return all.map((l, i) => (i === last ? { ...l, interrupted: true } : l));
+          }),
         onClosed: (reason) => {
           setCall(null);
           setAgentSpeaking(false);
@@ -157,12 +166,12 @@ export function VoiceChatPage() {
           <p className="session-state" aria-live="polite">
             Active agent: <strong data-testid="active-agent">{agent || "router"}</strong> ·{" "}
             {verified ? "✓ verified" : "○ not verified"}
-            {call && <> · {agentSpeaking ? "🔊 the agent is speaking" : "🎤 listening"}</>}
+            {call && <> · {agentSpeaking ? "the agent is speaking" : "listening"}</>}
           </p>
           <div className="card form-row">
             <button type="button" onClick={toggleMicrophone} aria-pressed={!!call} disabled={hasVoice.data !== true}
               aria-describedby="mic-note">
-              {call ? "■ Stop speaking" : "🎤 Speak"}
+              {call ? "■ Stop speaking" : "● Speak"}
             </button>
             <span id="mic-note">
               {hasVoice.data === false

@@ -16,6 +16,8 @@ export type VoiceEvent =
 export interface CallHandlers {
   onEvent: (event: VoiceEvent) => void;
   onAgentSpeaking: (speaking: boolean) => void;
+  /** The media path stopped the agent's audio (the caller spoke over it) while some was still playing. */
+  onInterrupted: () => void;
   onClosed: (reason: string) => void;
 }
 
@@ -51,6 +53,7 @@ export class VoiceCall {
         player.play(frame.audioData.data);
         handlers.onAgentSpeaking(true);
       } else if (frame.kind === "StopAudio") {
+        if (player.speaking) handlers.onInterrupted();
         player.stop(); // the caller talked over the agent: what was queued is dropped at once
       } else if (frame.kind === "Event") {
         handlers.onEvent(frame.event as VoiceEvent);
