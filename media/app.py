@@ -93,7 +93,7 @@ class MediaApp:
         finally:
             await self.function_app.end_session(session)
 
-    async def browser_call(self, websocket: WebSocket, ticket: VoiceTicket, token: str) -> None:
+    async def browser_call(self, websocket: WebSocket, ticket: VoiceTicket, token: str, voice: str) -> None:
         """The web UI's voice chat (media/web.py let the socket in): a call like a phone call, its events also
         told to the browser; the session outlives it, as the page may go on in text."""
         if self.draining:
@@ -107,13 +107,13 @@ class MediaApp:
                 with contextlib.suppress(Exception):  # the browser left: the call ends with its socket
                     await websocket.send_text(json.dumps(frame))
 
-        await self._carry(websocket, ticket.conversation, session, tell)
+        await self._carry(websocket, ticket.conversation, session, tell, voice)
 
     async def _carry(self, websocket: WebSocket, call_id: str, session: CallSession,
-                     also: Callable[[OutEvent], Awaitable[None]] | None = None) -> None:
+                     also: Callable[[OutEvent], Awaitable[None]] | None = None, voice: str = "") -> None:
         """Runs one call over its accepted socket until it ends; its transcript is sent on before this returns."""
         call = CallContext(call_id, session.session_id, session.customer_id, session.first_name, ENTRY_AGENT,
-                           AudioFormat(), session.facts or {})
+                           AudioFormat(), session.facts or {}, voice)
         reporter = CallReporter(call_id, self.function_app, session, self.feed)
 
         async def on_event(event: OutEvent) -> None:

@@ -39,6 +39,7 @@ class CallContext:
     audio: AudioFormat
     # What the agents' instruction templates are filled with: {"company": name, "customer": profile}.
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    voice: str = ""  # the voice the caller chose (the web UI's voice chat); empty: the settings' or the agent's
 
 
 class CallSide(Protocol):

@@ -188,7 +188,8 @@ def test_a_voice_chat_hears_the_caller_answers_aloud_and_is_interrupted_by_speec
         if http.get("/api/admin/company").status_code == 404:
             generate_company(host, SMALL_COMPANY)
     browse("voice", world, CALLER_WAV=str(caller_recording(tmp_path / "question.wav", RETURNS_QUESTION)),
-           QUESTION=RETURNS_QUESTION, ANSWER=RETURNS_ANSWER)
+           QUESTION=RETURNS_QUESTION, ANSWER=RETURNS_ANSWER, VOICE="coral")
+    assert world.model.connections[-1].sessions[0]["audio"]["output"]["voice"] == "coral"  # the one picked
 
 
 def test_every_page_has_no_serious_accessibility_violation(world: World) -> None:

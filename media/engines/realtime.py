@@ -188,7 +188,7 @@ class RealtimeEngine:
     async def _configure(self, with_voice: bool) -> None:
         agent, schemas = self._agent, tool_schemas()
         tools = [schemas[name] for name in (*agent.tools, *ALWAYS) if name in schemas]
-        voice = self._settings.realtime_voice or agent.voice
+        voice = self._call.voice or self._settings.realtime_voice or agent.voice
         await self._send(protocol.session_update(
             self._settings.realtime_provider, agent.render("instructions", **self._facts), tools=tools, voice=voice,
             turn_detection=self._settings.realtime_turn_detection, rate=self._call.audio.sample_rate,

@@ -85,6 +85,7 @@ const scenarios = {
   async voice(page) {
     await open(page, "voice");
     await page.getByRole("button", { name: "Start conversation" }).click();
+    await page.getByRole("combobox", { name: "Voice" }).selectOption(process.env.VOICE);
     await page.getByRole("button", { name: /Speak/ }).click();
     await until(async () => (await page.getByText("the agent is speaking").count()) > 0, "the agent's voice (greeting)");
     const transcript = page.getByRole("list", { name: "Transcript" });

@@ -5,11 +5,15 @@ import { usePoll } from "../poll";
 import type { VoiceSession } from "../types";
 import { VoiceCall, type VoiceEvent } from "../voice/call";
 
+// The voices of the realtime models (OpenAI, Azure OpenAI); the default is each agent's own.
+const VOICES = ["", "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"];
+
 /** Talk to the agents as a synthetic customer (the demo login): by voice, or by typing in the same conversation. */
 export function VoiceChatPage() {
   const customers = usePoll(api.customers, 0);
   const hasVoice = usePoll(voice.available, 0);
   const [customerId, setCustomerId] = useState("");
+  const [voiceName, setVoiceName] = useState("");
   const [session, setSession] = useState<VoiceSession | null>(null);
   const [lines, setLines] = useState<Line[]>([]);
   const [partial, setPartial] = useState("");
@@ -92,7 +96,7 @@ export function VoiceChatPage() {
     }
     if (!session) return;
     try {
-      setCall(await VoiceCall.start(session.token, session.ticket, {
+      setCall(await VoiceCall.start(session.token, session.ticket, voiceName, {
         onEvent,
         onAgentSpeaking: setAgentSpeaking,
         // The answer being played is the last agent line, unless its turn has not been reported yet
@@ -169,6 +173,14 @@ export function VoiceChatPage() {
             {call && <> · {agentSpeaking ? "the agent is speaking" : "listening"}</>}
           </p>
           <div className="card form-row">
+            <label htmlFor="voice">Voice</label>
+            <select id="voice" value={voiceName} onChange={(e) => setVoiceName(e.target.value)} disabled={!!call}>
+              {VOICES.map((v) => (
+                <option key={v} value={v}>
+                  {v || "the agent's own"}
+                </option>
+              ))}
+            </select>
             <button type="button" onClick={toggleMicrophone} aria-pressed={!!call} disabled={hasVoice.data !== true}
               aria-describedby="mic-note">
               {call ? "■ Stop speaking" : "● Speak"}

@@ -32,7 +32,7 @@ export class VoiceCall {
   ) {}
 
   /** Opens the socket (session token and ticket first), then streams the microphone until `hangUp`. */
-  static async start(token: string, ticket: string, handlers: CallHandlers): Promise<VoiceCall> {
+  static async start(token: string, ticket: string, voice: string, handlers: CallHandlers): Promise<VoiceCall> {
     const context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: "interactive" });
     await context.resume();
     const player = new Player(context, () => handlers.onAgentSpeaking(false));
@@ -41,7 +41,7 @@ export class VoiceCall {
       socket.onopen = () => resolve();
       socket.onerror = () => reject(new Error("the media path is not answering"));
     });
-    socket.send(JSON.stringify({ kind: "Hello", token, ticket }));
+    socket.send(JSON.stringify({ kind: "Hello", token, ticket, voice }));
     socket.send(JSON.stringify({
       kind: "AudioMetadata",
       audioMetadata: { subscriptionId: "browser", encoding: "PCM", sampleRate: SAMPLE_RATE, channels: 1, length: FRAME_BYTES },
