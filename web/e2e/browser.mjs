@@ -36,7 +36,7 @@ export async function withPage(name, scenario, { fakeAudio } = {}) {
     await scenario(page);
     if (problems.length) throw new Error(problems.join("\n"));
   } catch (error) {
-    await shot(page, `${name}-failure`).catch(() => undefined);
+    await shot(page, `${name}-failure`, { checked: false }).catch(() => undefined);
     throw error;
   } finally {
     await context.close();
@@ -44,9 +44,14 @@ export async function withPage(name, scenario, { fakeAudio } = {}) {
   }
 }
 
-export async function shot(page, name) {
+/** Keeps a screenshot of the page as it is now, and fails on axe-core's serious or critical findings on it:
+ * every page the tests show is checked in the state they show it in. */
+export async function shot(page, name, { checked = true } = {}) {
   mkdirSync(ARTEFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+  if (!checked) return;
+  const found = await seriousViolations(page);
+  if (found.length) throw new Error(`accessibility of ${name}:\n${found.join("\n")}`);
 }
 
 export async function open(page, name) {
