@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from local.acs.media import speech
@@ -107,6 +107,9 @@ def test_the_browser_gets_pages_and_admin_api_but_never_the_service_key(world: W
         assert http.post("/voice/sessions", json={"customer_id": "nobody"}, headers=admin).status_code == 404
         assert http.post("/voice/sessions", json={"customer_id": "../admin"}, headers=admin).status_code in (400, 404)
         assert http.post("/voice/sessions", content=b"[1]", headers=admin).status_code == 400
+    with pytest.raises(InvalidStatus) as refused:  # a socket to a path nobody serves is refused
+        connect(f"ws{world.web.removeprefix('http')}/nowhere")
+    assert refused.value.response.status_code == 403
 
 
 def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_key(world: World) -> None:
