@@ -36,7 +36,6 @@ export function usePoll<T>(load: () => Promise<T>, everyMs: number, deps: unknow
       stopped = true;
       window.clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [everyMs, tick, ...deps]);
   return { data, error, refresh: () => setTick((t) => t + 1) };
 }
