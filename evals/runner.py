@@ -22,7 +22,7 @@ from shared.conversation.runtime import Brain, Conversation
 from shared.conversation.state import ConversationState
 
 IGNORED = {"handoff"}  # how the brain reaches a specialist is scored by `agent`, not as a tool
-LOOKUPS = {"list_products", "get_product"}  # each scored only where a turn names it
+LOOKUPS = {"list_products", "get_product", "summarize_conversation"}  # each scored only where a turn names it
 REFUSAL = re.compile(r"\b(i can only|i can ?not|i can't|i'm not able|i am not able|i won't|not allowed)\b", re.I)
 DONT_KNOW = re.compile(r"\bi (don't|do not) know\b", re.I)
 RAW = re.compile(r"invalid arguments|\bfailed \(|traceback|\bprod-\d+|\bcust-[a-z0-9]+|confirmation_required|"
@@ -103,32 +103,53 @@ def score_turn(expected: Any, said: str, calls: list[Any], agent: str, latency_m
     return TurnScore(said, expected.tools, called, right, total, failed, latency_ms)
 
 
-def score_end(scenario: Scenario, before: World, port: WorldTools, result: ScenarioScore) -> None:
+def score_end(scenario: Scenario, before: World, effects: list[tuple[str, dict[str, Any]]], world: World,
+              result: ScenarioScore) -> None:
+    """The side effects carried out against those the scenario wants, and the data afterwards."""
     wanted = list(scenario.effects)
-    for tool, arguments in port.effects:
+    for tool, arguments in effects:
         match = next((w for w in wanted if w.tool == tool and _subset(arguments, w.args)), None)
         if match is None:
             result.effects_wrong += 1
             result.end_failed.append(f"unexpected {tool} {arguments}")
         else:
             wanted.remove(match)
-    result.effects_done = len(port.effects)
+    result.effects_done = len(effects)
     result.effects_missed = len(wanted)
     result.end_failed += [f"not carried out: {w.tool} {w.args}" for w in wanted]
-    end, world = scenario.end, port.world
-    address = end.address or before.customers[scenario.caller]["address"]
-    if not _subset(world.customers[scenario.caller]["address"], address):
-        result.end_failed.append(f"address {world.customers[scenario.caller]['address']} != {address}")
-    for other, customer in world.customers.items():
-        if other != scenario.caller and customer != before.customers[other]:
-            result.end_failed.append(f"customer {other} changed")
+    result.end_failed += end_state_failures(scenario, before, world)
+
+
+def end_state_failures(scenario: Scenario, before: World, world: World) -> list[str]:
+    """How the data afterwards differs from what the scenario says it must be (unchanged unless it says)."""
+    end, me, failed = scenario.end, world.customers[scenario.caller], []
+    was = before.customers[scenario.caller]
+    if not _subset(me["address"], end.address or was["address"]):
+        failed.append(f"address {me['address']} != {end.address or was['address']}")
+    for name, value in ({k: was[k] for k in ("email", "phone")} | end.contact).items():
+        if me[name] != value:
+            failed.append(f"{name} {me[name]} != {value}")
+    failed += [f"customer {other} changed" for other, customer in world.customers.items()
+               if other != scenario.caller and customer != before.customers[other]]
     for product, stock in ({p: before.products[p]["stock"] for p in before.products} | end.stock).items():
         if world.products[product]["stock"] != stock:
-            result.end_failed.append(f"stock of {product} {world.products[product]['stock']} != {stock}")
+            failed.append(f"stock of {product} {world.products[product]['stock']} != {stock}")
+    statuses = {p["id"]: p["status"] for p in before.purchases} | end.orders
+    failed += [f"order {p['id']} {p['status']} != {statuses[p['id']]}" for p in world.purchases
+               if p["id"] in statuses and p["status"] != statuses[p["id"]]]
+    unmatched = list(world.cases)
+    for wanted_case in end.cases:
+        match = next((c for c in unmatched if _subset(c, wanted_case)), None)
+        if match is None:
+            failed.append(f"no case {wanted_case}")
+        else:
+            unmatched.remove(match)
+    failed += [f"unexpected case {c}" for c in unmatched]
     if len(world.outbox) != end.outbox:
-        result.end_failed.append(f"{len(world.outbox)} emails sent, wanted {end.outbox}")
+        failed.append(f"{len(world.outbox)} emails sent, wanted {end.outbox}")
     if len(world.transfers) != end.transfers:
-        result.end_failed.append(f"{len(world.transfers)} transfers, wanted {end.transfers}")
+        failed.append(f"{len(world.transfers)} transfers, wanted {end.transfers}")
+    return failed
 
 
 async def run_scenario(scenario: Scenario, brain: Brain, world: World, knowledge: Knowledge) -> ScenarioScore:
@@ -143,7 +164,7 @@ async def run_scenario(scenario: Scenario, brain: Brain, world: World, knowledge
         ended = await conversation.turn(expected.say)
         latency = (time.perf_counter() - started) * 1000
         result.turns.append(score_turn(expected, ended.said, ended.tool_calls, ended.agent, latency))
-    score_end(scenario, world, port, result)
+    score_end(scenario, world, port.effects, port.world, result)
     return result
 
 

@@ -30,10 +30,25 @@ POSTAL_CODE = [re.compile(rf"\b{_NAMED}(?:'s)?\s*(?:is|:)?\s*{_CODE}\b", re.I),
                re.compile(rf"\b{_CODE}\s*(?:is\s*(?:my|the)\s*)?{_NAMED}\b", re.I)]
 _BARE_CODE = re.compile(rf"(?<![\w/.-]){_CODE}(?![\w/.-])", re.I)
 _SPELLED = re.compile(r"\b[a-z0-9]{1,2}(?: [a-z0-9]{1,2}\b){2,}", re.I)  # "n w 16 x e"
+# The small ordinals text2num leaves as words ("second" may be a unit of time): read as a day beside a month.
+ORDINALS = {word: day for day, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                                   "eighth", "ninth"), start=1)}
+_ORDINAL = "(?P<ordinal>" + "|".join(ORDINALS) + ")"
+ORDINAL_DAY = [re.compile(rf"\b(?P<before>{_MONTH}\s+(?:the\s+)?){_ORDINAL}\b", re.I),
+               re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?P<after>\s+(?:of\s+)?{_MONTH})", re.I)]
 ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)-[0-9a-f]{4,16})\b", re.I)
 
 
+def _ordinal_days(text: str) -> str:
+    """"december first 1982" -> "december 1 1982", "the third of may" -> "3 of may"."""
+    for pattern in ORDINAL_DAY:
+        text = pattern.sub(lambda m: (m.groupdict().get("before") or "") + str(ORDINALS[m.group("ordinal").lower()])
+                           + (m.groupdict().get("after") or ""), text)
+    return text
+
+
 def date_in(text: str) -> date | None:
+    text = _ordinal_days(text)
     for pattern in DATES:
         for found in pattern.finditer(text):
             month = found.group("month")
