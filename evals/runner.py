@@ -172,7 +172,7 @@ async def run(scenarios: list[Scenario], brain: Brain, world: World, knowledge: 
     return [await run_scenario(s, brain, world, knowledge) for s in scenarios]
 
 
-def figures(results: list[ScenarioScore]) -> dict[str, float]:
+def figures(results: list[ScenarioScore]) -> dict[str, float | None]:
     turns = [t for r in results for t in r.turns]
     tp = sum(sum((Counter(t.called) & Counter(t.expected)).values()) for t in turns)
     called = sum(len(t.called) for t in turns)
@@ -192,11 +192,11 @@ def figures(results: list[ScenarioScore]) -> dict[str, float]:
         "tool_recall": tp / expected if expected else 1.0,
         "argument_accuracy": sum(t.args_right for t in turns) / args_total if args_total else 1.0,
         "refusals_correct": sum("no explicit refusal" not in t.checks_failed for t, _ in refusals)
-        / max(len(refusals), 1),
+        / len(refusals) if refusals else None,  # None: no turn asks for it
         "dont_know_correct": sum("no \"I don't know\"" not in t.checks_failed for t, _ in unknowns)
-        / max(len(unknowns), 1),
+        / len(unknowns) if unknowns else None,  # None: no turn asks for it
         "handoff_correct": sum(not any(f.startswith("agent ") for f in t.checks_failed) for t, _ in agents_named)
-        / max(len(agents_named), 1),
+        / len(agents_named) if agents_named else None,  # None: no turn asks for it
         "effects_done": done,
         "effects_wrong": sum(r.effects_wrong for r in results),
         "effects_missed": sum(r.effects_missed for r in results),
@@ -220,7 +220,8 @@ def table(results: list[ScenarioScore]) -> str:
     return "\n".join(lines)
 
 
-def summary(name: str, numbers: dict[str, float]) -> str:
+def summary(name: str, numbers: dict[str, float | None]) -> str:
     shown = ", ".join(f"{k} {v:.1%}" if isinstance(v, float) and k not in ("latency_p50_ms", "latency_p95_ms")
-                      else f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in numbers.items())
+                      else f"{k} {v:.1f}" if isinstance(v, float) else f"{k} n/a" if v is None else f"{k} {v}"
+                      for k, v in numbers.items())
     return f"{name}: {shown}"

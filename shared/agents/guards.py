@@ -22,7 +22,8 @@ COMPLAINT = re.compile(r"\b(complain\w*|complaint|unacceptable|manager|superviso
                        re.I)
 CANCEL = re.compile(r"\bcancel\w*\b", re.I)
 # A question about the policy rather than a request to act on it: the documents answer it.
-POLICY_QUESTION = re.compile(r"\b(how (long|do|does|can|much time)|when (do|will|would|does)|do i get|"
+POLICY_QUESTION = re.compile(r"\b(how (long|do|does|can|many|much time)|when (do|will|would|does)|do i get|"
+                             r"tell me|knowledge base|"
                              r"what('?s| is| are) (your|the)|policy|policies|if i|am i able|is it possible)\b", re.I)
 ACT = re.compile(r"\b(i want|i wanna|i'?d like|i would like|i need|please|can you|could you|start|i'?m returning|"
                  r"let me|help me|i have to)\b", re.I)
