@@ -18,7 +18,7 @@ from typing import Any
 from evals.scenarios import Scenario
 from evals.world import Knowledge, World, WorldTools
 from shared.agents.definitions import agents
-from shared.conversation.runtime import Brain, Conversation
+from shared.conversation.runtime import APOLOGY, Brain, Conversation
 from shared.conversation.state import ConversationState
 
 IGNORED = {"handoff"}  # how the brain reaches a specialist is scored by `agent`, not as a tool
@@ -100,6 +100,8 @@ def score_turn(expected: Any, said: str, calls: list[Any], agent: str, latency_m
         failed.append("no \"I don't know\"")
     if RAW.search(said):
         failed.append(f"raw text in reply: {RAW.search(said).group(0)!r}")
+    if APOLOGY in said:  # the brain raised: whatever it got right before, the caller heard an apology
+        failed.append("the brain failed")
     return TurnScore(said, expected.tools, called, right, total, failed, latency_ms)
 
 

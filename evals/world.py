@@ -30,6 +30,7 @@ from shared.tools.knowledge import MIN_RELEVANCE
 from shared.tools.orders import cancel_read_back, not_own_order, order_id_of
 from shared.tools.registry import ToolResult
 from shared.tools.runner import checked
+from shared.websearch.port import WebPage
 
 WORLD = Path(__file__).parent / "world.yaml"
 POLICY = Settings.model_construct()  # the order policy's default windows, whatever this machine's settings say
@@ -250,7 +251,7 @@ class WorldTools:
         order["status"] = "cancelled"
         self.world.products[order["product_id"]]["stock"] += order["quantity"]
         total = order["quantity"] * order["unit_price"]
-        return {"status": "cancelled", "order": {**order, "total": total}, "refund": total}
+        return {"status": "cancelled", "order": {**order, "total": total}, "refund": total, "currency": "USD"}
 
     def check_request_return(self, order_number: str, reason: str, resolution: str = "refund") -> str:
         order = self._order(order_number)
@@ -260,7 +261,8 @@ class WorldTools:
         if refusal := self._return_refusal(order):
             raise RefusedError(refusal)
         return cases.return_read_back(order["id"], order["quantity"], self.world.products[order["product_id"]]["name"],
-                                      order["quantity"] * order["unit_price"], resolution)
+                                      total=order["quantity"] * order["unit_price"], currency="USD",
+                                      resolution=resolution)
 
     def request_return(self, order_number: str, reason: str, resolution: str = "refund") -> dict[str, Any]:
         order = self._order(order_number)
@@ -311,10 +313,10 @@ class WorldTools:
         passages = await self._knowledge.search(query, top)
         return {"passages": passages, "grounded": bool(passages)}
 
-    async def web_search(self, query: str, top: int = 3) -> list[dict[str, str]]:
-        return [{"title": f"{self.world.company} opens a store in Denver", "url": "https://example.com/news/denver",
-                 "snippet": f"{self.world.company} opened its twelfth store this autumn.",
-                 "source": "offline stand-in: the company's own pages"}]
+    async def web_search(self, query: str, top: int = 3) -> dict[str, Any]:
+        page = WebPage.of(f"{self.world.company} opens a store in Denver", "https://contoso-outdoor.example/news/denver",
+                          f"{self.world.company} opened its twelfth store this autumn.")
+        return {"provider": "offline", "summary": None, "results": [{**page.model_dump(), "citation": page.citation}]}
 
     async def summarize_conversation(self) -> dict[str, Any]:
         return {"summary": "You called us today; this is the summary of your call."}

@@ -19,7 +19,7 @@ from shared.agents.catalog import best_product
 from shared.agents.contact_details import email_in, phone_in
 from shared.agents.definitions import ENTRY_AGENT, Agent
 from shared.agents.numbers import in_digits, quantity
-from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
+from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id, spoken_money
 from shared.conversation.state import ToolCall
 from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import Embedder
@@ -451,8 +451,8 @@ class Policy:
 
     async def _done_cancel(self, result: dict[str, Any]) -> str:
         order = result["order"]
-        return (f"Done: order {spoken_id(order['id'])} is cancelled, and {result['refund']:.2f} goes back to your "
-                "original payment method.")
+        return (f"Done: order {spoken_id(order['id'])} is cancelled, and "
+                f"{spoken_money(result['refund'], result['currency'])} goes back to your original payment method.")
 
     async def _done_return(self, result: dict[str, Any]) -> str:
         return f"Your return is open as case {spoken_id(result['case']['id'])}: {result['next_step']}."

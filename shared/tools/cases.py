@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from shared.agents.speech import spoken_id
+from shared.agents.speech import spoken_id, spoken_money
 from shared.data.models import Case, CaseKind
 from shared.data.order_policy import return_refusal
 from shared.tools.context import ToolContext
@@ -34,8 +34,9 @@ def already_open(case_id: str) -> str:
     return f"a return for that order is already open as case {spoken_id(case_id)}"
 
 
-def return_read_back(order_id: str, quantity: int, name: str, total: float, resolution: str) -> str:
-    wanted = f"a refund of {total:.2f}" if resolution == "refund" else "an exchange"
+def return_read_back(order_id: str, quantity: int, name: str, *, total: float, currency: str, resolution: str
+                     ) -> str:
+    wanted = f"a refund of {spoken_money(total, currency)}" if resolution == "refund" else "an exchange"
     return f"a return of order {spoken_id(order_id)}, {quantity} x {name}, for {wanted}"
 
 
@@ -63,7 +64,8 @@ async def request_return(ctx: ToolContext, *, order_number: OrderNumber, reason:
             raise ToolRefusedError(refusal)
     product = await ctx.data.products.get(purchase.product_id)
     ctx.read_back(return_read_back(purchase.id, purchase.quantity, product.name if product else "an item",
-                                   purchase.total, resolution))
+                                   total=purchase.total, currency=product.currency if product else "USD",
+                                   resolution=resolution))
     case = await ctx.data.cases.open(Case(id=case_id, customer_id=purchase.customer_id, kind=CaseKind.RETURN,
                                           reason=reason, order_id=purchase.id, resolution=resolution,
                                           opened_at=datetime.now(UTC), session_id=ctx.session.id))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from shared.agents.speech import spoken_id
+from shared.agents.speech import spoken_id, spoken_money
 from shared.data.models import Id, Purchase
 from shared.data.order_policy import cancel_refusal, return_refusal
 from shared.data.orders import cancel_order as cancel_purchase
@@ -72,7 +72,7 @@ def not_own_order(order_id: str) -> str:
 
 
 def cancel_read_back(order_id: str, quantity: int, name: str, total: float, currency: str) -> str:
-    return f"cancelling order {spoken_id(order_id)}, {quantity} x {name}, and refunding {total:.2f} {currency}"
+    return f"cancelling order {spoken_id(order_id)}, {quantity} x {name}, and refunding {spoken_money(total, currency)}"
 
 
 async def own_order(ctx: ToolContext, order_number: str) -> Purchase:
@@ -118,4 +118,4 @@ async def cancel_order(ctx: ToolContext, *, order_number: OrderNumber) -> dict[s
     except StatusChangedError as changed:
         raise ToolRefusedError(f"that order can no longer be cancelled: {changed}") from None
     return {"status": "cancelled", "order": {**cancelled.model_dump(mode="json"), "total": cancelled.total},
-            "refund": cancelled.total}
+            "refund": cancelled.total, "currency": product.currency if product else "USD"}
