@@ -7,7 +7,7 @@ import pytest
 
 from shared.agents import guards
 from shared.agents.addresses import named_field, parse_address
-from shared.agents.caller_facts import caller_facts
+from shared.agents.caller_facts import caller_facts, order_number_in
 from shared.agents.catalog import best_product
 from shared.agents.contact_details import email_in, phone_in
 from shared.agents.numbers import in_digits, quantity
@@ -197,3 +197,14 @@ def test_money_is_said_as_a_person_says_it(amount: float, currency: str, said: s
 def test_a_day_said_as_an_ordinal_word() -> None:
     assert caller_facts("my birthday is december first 1982")["date_of_birth"] == "1982-12-01"
     assert caller_facts("born on the third of may 1990")["date_of_birth"] == "1990-05-03"
+
+
+@pytest.mark.parametrize(("said", "number"), [
+    ("cancel order pur-9c0d1e2f", "pur-9c0d1e2f"),
+    ("the status of PUR 9c0d 1e2f please", "pur-9c0d1e2f"),  # repeated in the groups it was read back in
+    ("order number pur - 7e8f 9a0b", "pur-7e8f9a0b"),
+    ("pur-000123 and my zip", "pur-000123"),
+    ("a purple 1234 tent", None),
+])
+def test_an_order_number_as_typed_or_said_in_groups(said: str, number: str | None) -> None:
+    assert order_number_in(said) == number

@@ -36,7 +36,9 @@ ORDINALS = {word: day for day, word in enumerate(("first", "second", "third", "f
 _ORDINAL = "(?P<ordinal>" + "|".join(ORDINALS) + ")"
 ORDINAL_DAY = [re.compile(rf"\b(?P<before>{_MONTH}\s+(?:the\s+)?){_ORDINAL}\b", re.I),
                re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?P<after>\s+(?:of\s+)?{_MONTH})", re.I)]
-ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)-[0-9a-f]{4,16})\b", re.I)
+# As typed ("pur-9c0d1e2f") or as read back in groups and repeated ("pur 9c0d 1e2f", "ord-3f2a 9c1b ...").
+ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)(?:\s*-\s*|\s+)"
+                          r"(?:[0-9a-f]{4}(?:\s[0-9a-f]{4}){1,3}|[0-9a-f]{4,16}))\b", re.I)
 
 
 def _ordinal_days(text: str) -> str:
@@ -78,15 +80,24 @@ def caller_facts(text: str, expecting: bool = False) -> dict[str, Any]:
     was just asked for them, so a code said without naming it counts as the postal code."""
     facts: dict[str, Any] = {}
     born = date_in(in_digits(text))
-    order = ORDER_NUMBER.search(text)
+    order = order_number_in(text)
     rest = ORDER_NUMBER.sub(" ", _without_dates(in_digits(text)))
     if postal := postal_code_in(rest, named_only=not (expecting or born or order)):
         facts["postal_code"] = postal
     if born:
         facts["date_of_birth"] = born.isoformat()
     if order:
-        facts["order_number"] = order.group("number").lower()
+        facts["order_number"] = order
     return facts
+
+
+def order_number_in(text: str) -> str | None:
+    """An order number in `text`, as the tools take it: "PUR 9c0d 1e2f" -> "pur-9c0d1e2f"."""
+    found = ORDER_NUMBER.search(text)
+    if found is None:
+        return None
+    said = found.group("number").lower()
+    return said[:3] + "-" + re.sub(r"[\s-]", "", said[3:])
 
 
 def _without_dates(text: str) -> str:

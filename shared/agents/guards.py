@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from shared.agents.caller_facts import order_number_in
 from shared.agents.numbers import quantity
 
 INJECTION = re.compile(r"\b(ignore (all |your |any |the |previous |prior )+(rules|instructions|prompts?)|system prompt|"
@@ -29,7 +30,6 @@ ACT = re.compile(r"\b(i want|i wanna|i'?d like|i would like|i need|please|can yo
                  r"let me|help me|i have to)\b", re.I)
 CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|phone|mobile|number)\b|"
                             r"\b(email|e-mail|phone|mobile|number)\b.*\b(changed|update|change)\b", re.I)
-ORDER_NUMBER = re.compile(r"\b(?:pur|ord)-[0-9a-f]{4,16}\b", re.I)
 PRICE = re.compile(r"\b(how much|price|prices|pricing|cost|costs|set me back|expensive|cheap|afford|in stock|available|"
                    r"availability|do you (have|carry))\b", re.I)
 HUMAN = re.compile(r"\b(operator|human|real person|a person|someone real|representative|somebody real)\b", re.I)
@@ -112,7 +112,7 @@ RULES: list[tuple[Callable[[str], object], tuple[str, str]]] = [
     (PROBLEM.search, ("knowledge_base", "knowledge")),
     (lambda m: SEND.search(m) and not RETURN.search(m), ("executive_assistant", "email")),
     (lambda m: (ORDER_STATUS.search(m) and re.search(r"\b(order|parcel|package|delivery)\b", m, re.I))
-     or ORDER_NUMBER.search(m), ("customer_data", "order_status")),
+     or order_number_in(m), ("customer_data", "order_status")),
     (lambda m: PURCHASES.search(m) and QUESTION.search(m), ("customer_data", "purchases")),
     (lambda m: PRICE.search(m) and not POLICY_WORDS.search(m), ("customer_data", "price")),
     (lambda m: RETURN.search(m) or OFF_TOPIC.search(m), ("knowledge_base", "knowledge")),

@@ -14,7 +14,7 @@ import numpy as np
 
 from shared.agents import guards
 from shared.agents.addresses import named_field, parse_address, postal_form
-from shared.agents.caller_facts import caller_facts, postal_code_in
+from shared.agents.caller_facts import caller_facts, order_number_in, postal_code_in
 from shared.agents.catalog import best_product
 from shared.agents.contact_details import email_in, phone_in
 from shared.agents.definitions import ENTRY_AGENT, Agent
@@ -332,8 +332,8 @@ class Policy:
         return self.reply(f"You have {len(history.result)} purchases. The latest: {recent or 'none'}.")
 
     async def order_status(self, message: str) -> str:
-        if named := guards.ORDER_NUMBER.search(message):
-            found = await self.call("get_order_status", order_number=named.group(0).lower())
+        if named := order_number_in(message):
+            found = await self.call("get_order_status", order_number=named)
             if not found.ok:
                 return self._failed(found)
             order = found.result
@@ -436,8 +436,8 @@ class Policy:
     async def _order_meant(self, message: str, fitting: set[str]) -> str:
         """The number of the order the caller means: named, else the one of the product they name, else the
         newest that fits; raises _Said with what to tell the caller when their history cannot be read."""
-        if named := guards.ORDER_NUMBER.search(message):
-            return named.group(0).lower()
+        if named := order_number_in(message):
+            return named
         history = await self.call("get_purchase_history")
         if not history.ok:
             raise _Said(self._failed(history))
