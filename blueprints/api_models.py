@@ -96,6 +96,7 @@ class CustomerDeleted(BaseModel):
     deleted: str
     purchases: int
     conversations: int
+    cases: int
 
 
 class ProductList(BaseModel):
