@@ -18,7 +18,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | c
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
-.PHONY: eval setup demo test deploy-check up down lint bench
+.PHONY: eval eval-http setup demo test deploy-check up down lint bench
 
 setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) local.settings.json
 
@@ -90,6 +90,9 @@ lint: setup
 
 eval: setup
 	$(PY) -m evals
+
+eval-http: setup
+	$(PY) -m evals --over-http --split test
 
 bench: setup
 	$(PY) bench/import_time.py

@@ -128,6 +128,7 @@ class CustomerDeleted(BaseModel):
     deleted: str
     purchases: int
     conversations: int
+    cases: int
 
 
 class ProductList(BaseModel):

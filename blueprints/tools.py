@@ -33,7 +33,8 @@ CHAT_BYTES = 16 * KIB  # a message is at most 4000 characters
 # a test checks the list against the registry.
 TOOL_NAMES = (
     "verify_caller", "get_customer_profile", "update_customer_address", "get_purchase_history", "list_products",
-    "get_product", "create_order", "search_knowledge_base", "web_search", "send_email", "summarize_conversation",
+    "get_product", "create_order", "get_order_status", "cancel_order", "request_return", "update_contact",
+    "escalate_complaint", "search_knowledge_base", "web_search", "send_email", "summarize_conversation",
     "handoff", "transfer_to_human", "end_call",
 )
 

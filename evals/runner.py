@@ -18,11 +18,11 @@ from typing import Any
 from evals.scenarios import Scenario
 from evals.world import Knowledge, World, WorldTools
 from shared.agents.definitions import agents
-from shared.conversation.runtime import Brain, Conversation
+from shared.conversation.runtime import APOLOGY, Brain, Conversation
 from shared.conversation.state import ConversationState
 
 IGNORED = {"handoff"}  # how the brain reaches a specialist is scored by `agent`, not as a tool
-LOOKUPS = {"list_products", "get_product"}  # each scored only where a turn names it
+LOOKUPS = {"list_products", "get_product", "summarize_conversation"}  # each scored only where a turn names it
 REFUSAL = re.compile(r"\b(i can only|i can ?not|i can't|i'm not able|i am not able|i won't|not allowed)\b", re.I)
 DONT_KNOW = re.compile(r"\bi (don't|do not) know\b", re.I)
 RAW = re.compile(r"invalid arguments|\bfailed \(|traceback|\bprod-\d+|\bcust-[a-z0-9]+|confirmation_required|"
@@ -100,35 +100,58 @@ def score_turn(expected: Any, said: str, calls: list[Any], agent: str, latency_m
         failed.append("no \"I don't know\"")
     if RAW.search(said):
         failed.append(f"raw text in reply: {RAW.search(said).group(0)!r}")
+    if APOLOGY in said:  # the brain raised: whatever it got right before, the caller heard an apology
+        failed.append("the brain failed")
     return TurnScore(said, expected.tools, called, right, total, failed, latency_ms)
 
 
-def score_end(scenario: Scenario, before: World, port: WorldTools, result: ScenarioScore) -> None:
+def score_end(scenario: Scenario, before: World, effects: list[tuple[str, dict[str, Any]]], world: World,
+              result: ScenarioScore) -> None:
+    """The side effects carried out against those the scenario wants, and the data afterwards."""
     wanted = list(scenario.effects)
-    for tool, arguments in port.effects:
+    for tool, arguments in effects:
         match = next((w for w in wanted if w.tool == tool and _subset(arguments, w.args)), None)
         if match is None:
             result.effects_wrong += 1
             result.end_failed.append(f"unexpected {tool} {arguments}")
         else:
             wanted.remove(match)
-    result.effects_done = len(port.effects)
+    result.effects_done = len(effects)
     result.effects_missed = len(wanted)
     result.end_failed += [f"not carried out: {w.tool} {w.args}" for w in wanted]
-    end, world = scenario.end, port.world
-    address = end.address or before.customers[scenario.caller]["address"]
-    if not _subset(world.customers[scenario.caller]["address"], address):
-        result.end_failed.append(f"address {world.customers[scenario.caller]['address']} != {address}")
-    for other, customer in world.customers.items():
-        if other != scenario.caller and customer != before.customers[other]:
-            result.end_failed.append(f"customer {other} changed")
+    result.end_failed += end_state_failures(scenario, before, world)
+
+
+def end_state_failures(scenario: Scenario, before: World, world: World) -> list[str]:
+    """How the data afterwards differs from what the scenario says it must be (unchanged unless it says)."""
+    end, me, failed = scenario.end, world.customers[scenario.caller], []
+    was = before.customers[scenario.caller]
+    if not _subset(me["address"], end.address or was["address"]):
+        failed.append(f"address {me['address']} != {end.address or was['address']}")
+    for name, value in ({k: was[k] for k in ("email", "phone")} | end.contact).items():
+        if me[name] != value:
+            failed.append(f"{name} {me[name]} != {value}")
+    failed += [f"customer {other} changed" for other, customer in world.customers.items()
+               if other != scenario.caller and customer != before.customers[other]]
     for product, stock in ({p: before.products[p]["stock"] for p in before.products} | end.stock).items():
         if world.products[product]["stock"] != stock:
-            result.end_failed.append(f"stock of {product} {world.products[product]['stock']} != {stock}")
+            failed.append(f"stock of {product} {world.products[product]['stock']} != {stock}")
+    statuses = {p["id"]: p["status"] for p in before.purchases} | end.orders
+    failed += [f"order {p['id']} {p['status']} != {statuses[p['id']]}" for p in world.purchases
+               if p["id"] in statuses and p["status"] != statuses[p["id"]]]
+    unmatched = list(world.cases)
+    for wanted_case in end.cases:
+        match = next((c for c in unmatched if _subset(c, wanted_case)), None)
+        if match is None:
+            failed.append(f"no case {wanted_case}")
+        else:
+            unmatched.remove(match)
+    failed += [f"unexpected case {c}" for c in unmatched]
     if len(world.outbox) != end.outbox:
-        result.end_failed.append(f"{len(world.outbox)} emails sent, wanted {end.outbox}")
+        failed.append(f"{len(world.outbox)} emails sent, wanted {end.outbox}")
     if len(world.transfers) != end.transfers:
-        result.end_failed.append(f"{len(world.transfers)} transfers, wanted {end.transfers}")
+        failed.append(f"{len(world.transfers)} transfers, wanted {end.transfers}")
+    return failed
 
 
 async def run_scenario(scenario: Scenario, brain: Brain, world: World, knowledge: Knowledge) -> ScenarioScore:
@@ -143,7 +166,7 @@ async def run_scenario(scenario: Scenario, brain: Brain, world: World, knowledge
         ended = await conversation.turn(expected.say)
         latency = (time.perf_counter() - started) * 1000
         result.turns.append(score_turn(expected, ended.said, ended.tool_calls, ended.agent, latency))
-    score_end(scenario, world, port, result)
+    score_end(scenario, world, port.effects, port.world, result)
     return result
 
 
@@ -151,7 +174,7 @@ async def run(scenarios: list[Scenario], brain: Brain, world: World, knowledge: 
     return [await run_scenario(s, brain, world, knowledge) for s in scenarios]
 
 
-def figures(results: list[ScenarioScore]) -> dict[str, float]:
+def figures(results: list[ScenarioScore]) -> dict[str, float | None]:
     turns = [t for r in results for t in r.turns]
     tp = sum(sum((Counter(t.called) & Counter(t.expected)).values()) for t in turns)
     called = sum(len(t.called) for t in turns)
@@ -171,11 +194,11 @@ def figures(results: list[ScenarioScore]) -> dict[str, float]:
         "tool_recall": tp / expected if expected else 1.0,
         "argument_accuracy": sum(t.args_right for t in turns) / args_total if args_total else 1.0,
         "refusals_correct": sum("no explicit refusal" not in t.checks_failed for t, _ in refusals)
-        / max(len(refusals), 1),
+        / len(refusals) if refusals else None,  # None: no turn asks for it
         "dont_know_correct": sum("no \"I don't know\"" not in t.checks_failed for t, _ in unknowns)
-        / max(len(unknowns), 1),
+        / len(unknowns) if unknowns else None,  # None: no turn asks for it
         "handoff_correct": sum(not any(f.startswith("agent ") for f in t.checks_failed) for t, _ in agents_named)
-        / max(len(agents_named), 1),
+        / len(agents_named) if agents_named else None,  # None: no turn asks for it
         "effects_done": done,
         "effects_wrong": sum(r.effects_wrong for r in results),
         "effects_missed": sum(r.effects_missed for r in results),
@@ -199,7 +222,8 @@ def table(results: list[ScenarioScore]) -> str:
     return "\n".join(lines)
 
 
-def summary(name: str, numbers: dict[str, float]) -> str:
+def summary(name: str, numbers: dict[str, float | None]) -> str:
     shown = ", ".join(f"{k} {v:.1%}" if isinstance(v, float) and k not in ("latency_p50_ms", "latency_p95_ms")
-                      else f"{k} {v:.1f}" if isinstance(v, float) else f"{k} {v}" for k, v in numbers.items())
+                      else f"{k} {v:.1f}" if isinstance(v, float) else f"{k} n/a" if v is None else f"{k} {v}"
+                      for k, v in numbers.items())
     return f"{name}: {shown}"

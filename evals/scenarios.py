@@ -1,6 +1,7 @@
 """Scenarios as YAML: who calls, what they say turn by turn, what each turn must do, and what the data must
 look like afterwards. One file per theme under `scenarios/dev` (tuned on), `scenarios/test` (held out, seen once) and
-`scenarios/holdout` (held out, written later and never run while tuning)."""
+`scenarios/holdout` (held out, written later and never run while tuning) and `scenarios/fresh` (the service tools:
+written before the brain understood them, run once clean, never tuned on)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 SCENARIOS = Path(__file__).parent / "scenarios"
-SPLITS = ("dev", "test", "holdout")
+SPLITS = ("dev", "test", "holdout", "fresh")
 
 
 class Expected(BaseModel):
@@ -40,6 +41,9 @@ class EndState(BaseModel):
     stock: dict[str, int] = Field(default_factory=dict)
     outbox: int = 0
     transfers: int = 0
+    orders: dict[str, str] = Field(default_factory=dict)  # order id -> status afterwards (unchanged unless stated)
+    contact: dict[str, str] = Field(default_factory=dict)  # the caller's email and phone afterwards
+    cases: list[dict[str, str]] = Field(default_factory=list)  # every case opened, by fields it must carry
 
 
 class Scenario(BaseModel):

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,19 @@ import numpy as np
 import yaml
 
 from local import sample_corpus
+from shared.data.order_policy import cancel_refusal, return_refusal
 from shared.knowledge.embeddings import Embedder
+from shared.settings import Settings
+from shared.tools import cases
+from shared.tools.contact import ContactError, contact_read_back, e164, valid_email
 from shared.tools.knowledge import MIN_RELEVANCE
+from shared.tools.orders import cancel_read_back, not_own_order, order_id_of
 from shared.tools.registry import ToolResult
 from shared.tools.runner import checked
+from shared.websearch.port import WebPage
 
 WORLD = Path(__file__).parent / "world.yaml"
+POLICY = Settings.model_construct()  # the order policy's default windows, whatever this machine's settings say
 OTHER_CUSTOMER = "I can only act for the verified caller of this conversation"
 
 
@@ -46,22 +53,30 @@ def documents() -> list[dict[str, Any]]:
     return passages
 
 
+def moment(text: str) -> datetime:
+    """A date or a time of the world's data, in UTC."""
+    found = datetime.fromisoformat(text)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
 @dataclass
 class World:
     company: str
+    now: datetime
     customers: dict[str, dict[str, Any]]
     products: dict[str, dict[str, Any]]
     purchases: list[dict[str, Any]]
     outbox: list[dict[str, Any]] = field(default_factory=list)
     transfers: list[str] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = WORLD) -> World:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         for customer in raw["customers"]:  # what the agents' instructions name, as the product's records hold it
             customer.setdefault("loyalty_tier", "standard")
-        return cls(raw["company"], {c["id"]: c for c in raw["customers"]}, {p["id"]: p for p in raw["products"]},
-                   raw["purchases"])
+        return cls(raw["company"], moment(raw["now"]), {c["id"]: c for c in raw["customers"]},
+                   {p["id"]: p for p in raw["products"]}, raw["purchases"])
 
     def copy(self) -> World:
         return copy.deepcopy(self)
@@ -196,9 +211,94 @@ class WorldTools:
         product["stock"] -= quantity
         order = {"id": f"ord-{len(self.effects):04d}{self.customer_id[-2:]}", "customer_id": self.customer_id,
                  "product_id": product_id, "quantity": quantity, "unit_price": product["price"], "status": "ordered",
-                 "purchased_at": "2026-12-01"}
+                 "purchased_at": self.world.now.isoformat()}
         self.world.purchases.append(order)
         return {"status": "ordered", "order": {**order, "total": quantity * product["price"]}}
+
+    def _order(self, order_number: str) -> dict[str, Any]:
+        order_id = order_id_of(order_number)
+        found = next((p for p in self.world.purchases if p["id"] == order_id and p["customer_id"] == self.customer_id),
+                     None)
+        if found is None:
+            raise RefusedError(not_own_order(order_id))
+        return found
+
+    def _cancel_refusal(self, order: dict[str, Any]) -> str | None:
+        return cancel_refusal(order["status"], moment(order["purchased_at"]), self.world.now,
+                              POLICY.cancel_window_minutes)
+
+    def _return_refusal(self, order: dict[str, Any]) -> str | None:
+        delivered = moment(order["delivered_at"]) if order.get("delivered_at") else None
+        return return_refusal(order["status"], delivered, moment(order["purchased_at"]), self.world.now,
+                              POLICY.return_window_days)
+
+    async def get_order_status(self, order_number: str) -> dict[str, Any]:
+        order = self._order(order_number)
+        return {**order, "total": order["quantity"] * order["unit_price"],
+                "product": self.world.products[order["product_id"]]["name"],
+                "cancel": self._cancel_refusal(order) or "possible",
+                "return": self._return_refusal(order) or "possible"}
+
+    def check_cancel_order(self, order_number: str) -> str:
+        order = self._order(order_number)
+        if refusal := self._cancel_refusal(order):
+            raise RefusedError(refusal)
+        return cancel_read_back(order["id"], order["quantity"], self.world.products[order["product_id"]]["name"],
+                                order["quantity"] * order["unit_price"], "USD")
+
+    def cancel_order(self, order_number: str) -> dict[str, Any]:
+        order = self._order(order_number)
+        order["status"] = "cancelled"
+        self.world.products[order["product_id"]]["stock"] += order["quantity"]
+        total = order["quantity"] * order["unit_price"]
+        return {"status": "cancelled", "order": {**order, "total": total}, "refund": total, "currency": "USD"}
+
+    def check_request_return(self, order_number: str, reason: str, resolution: str = "refund") -> str:
+        order = self._order(order_number)
+        case_id = cases.return_case_id(self.customer_id, order["id"])
+        if any(c["id"] == case_id for c in self.world.cases):
+            raise RefusedError(cases.already_open(case_id))
+        if refusal := self._return_refusal(order):
+            raise RefusedError(refusal)
+        return cases.return_read_back(order["id"], order["quantity"], self.world.products[order["product_id"]]["name"],
+                                      total=order["quantity"] * order["unit_price"], currency="USD",
+                                      resolution=resolution)
+
+    def request_return(self, order_number: str, reason: str, resolution: str = "refund") -> dict[str, Any]:
+        order = self._order(order_number)
+        case = {"id": cases.return_case_id(self.customer_id, order["id"]), "customer_id": self.customer_id,
+                "kind": "return", "reason": reason, "order_id": order["id"], "resolution": resolution,
+                "status": "open"}
+        self.world.cases.append(case)
+        return {"status": "opened", "case": case, "next_step": cases.next_step(resolution)}
+
+    def _contact(self, email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+        if email is None and phone is None:
+            raise RefusedError("I need the new email address or phone number")
+        try:
+            return (valid_email(email) if email is not None else None,
+                    e164(phone, self.me["phone"]) if phone is not None else None)
+        except ContactError as wrong:
+            raise RefusedError(str(wrong)) from None
+
+    def check_update_contact(self, email: str | None = None, phone: str | None = None,
+                             customer_id: str | None = None) -> str:
+        return contact_read_back(*self._contact(email, phone))
+
+    def update_contact(self, email: str | None = None, phone: str | None = None,
+                       customer_id: str | None = None) -> dict[str, Any]:
+        new_email, new_phone = self._contact(email, phone)
+        self.me.update({k: v for k, v in (("email", new_email), ("phone", new_phone)) if v})
+        return {"status": "updated", "email": self.me["email"], "phone": self.me["phone"]}
+
+    def check_escalate_complaint(self, reason: str) -> str:
+        return cases.complaint_read_back(reason)
+
+    def escalate_complaint(self, reason: str) -> dict[str, Any]:
+        case = {"id": f"case-{len(self.world.cases):04d}{self.customer_id[-2:]}00", "customer_id": self.customer_id,
+                "kind": "complaint", "reason": reason, "status": "open"}
+        self.world.cases.append(case)
+        return {"status": "opened", "case": case, "next_step": cases.COMPLAINT_NEXT, "transfer_possible": False}
 
     def check_send_email(self, subject: str, body: str, to: str | None = None) -> str:
         if to is not None and to.lower() != self.me["email"].lower():
@@ -213,13 +313,13 @@ class WorldTools:
         passages = await self._knowledge.search(query, top)
         return {"passages": passages, "grounded": bool(passages)}
 
-    async def web_search(self, query: str, top: int = 3) -> list[dict[str, str]]:
-        return [{"title": f"{self.world.company} opens a store in Denver", "url": "https://example.com/news/denver",
-                 "snippet": f"{self.world.company} opened its twelfth store this autumn.",
-                 "source": "offline stand-in: the company's own pages"}]
+    async def web_search(self, query: str, top: int = 3) -> dict[str, Any]:
+        page = WebPage.of(f"{self.world.company} opens a store in Denver", "https://contoso-outdoor.example/news/denver",
+                          f"{self.world.company} opened its twelfth store this autumn.")
+        return {"provider": "offline", "summary": None, "results": [{**page.model_dump(), "citation": page.citation}]}
 
-    async def summarize_conversation(self, transcript: list[str]) -> dict[str, Any]:
-        return {"summary": " ".join(transcript[:2])}
+    async def summarize_conversation(self) -> dict[str, Any]:
+        return {"summary": "You called us today; this is the summary of your call."}
 
     async def handoff(self, agent: str, reason: str) -> dict[str, Any]:
         return {"handoff": agent, "reason": reason}

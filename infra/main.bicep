@@ -302,6 +302,8 @@ var functionAppSettings = {
   SESSION_MAX_SECONDS: '14400'
   SESSION_IDLE_SECONDS: '900'
   PROPOSAL_SECONDS: '300'
+  CANCEL_WINDOW_MINUTES: '60'
+  RETURN_WINDOW_DAYS: '30'
   VERIFICATION_ATTEMPTS: '3'
   // Calls: ACS answers with media streamed to the media container; callbacks come to this app's own host name.
   ACS_CONNECTION_STRING: '${secretRef}acs-connection-string)'

@@ -117,6 +117,10 @@ class Settings(BaseSettings):
     # How long a read-back waits for the caller's yes, and how many wrong answers verification allows.
     proposal_seconds: int = Field(5 * 60, alias="PROPOSAL_SECONDS", gt=0)
     verification_attempts: int = Field(3, alias="VERIFICATION_ATTEMPTS", ge=1, le=10)
+    # The order policy the tools enforce: an order can be cancelled this long after purchase while not shipped
+    # (the FAQ says one hour), and a delivered item returned this many days after delivery.
+    cancel_window_minutes: int = Field(60, alias="CANCEL_WINDOW_MINUTES", ge=0, le=60 * 24 * 30)
+    return_window_days: int = Field(30, alias="RETURN_WINDOW_DAYS", ge=0, le=365)
     # Azure Communication Services: "endpoint=https://...;accesskey=..." (offline: the local simulator).
     acs_connection_string: str = Field("", alias="ACS_CONNECTION_STRING", repr=False)
     # "true", "false", or a CA file to trust (the local simulator's self-signed certificate).

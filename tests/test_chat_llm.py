@@ -162,7 +162,7 @@ def test_the_sample_questions_with_the_llm_brain(llm_host: tuple[HostProcess, Sc
     # The model saw only the active agent's tools, plus handoff to the agent's own targets.
     router_turn = next(r for r in llm.requests if "front desk" in r["messages"][0]["content"])
     offered = {t["function"]["name"] for t in router_turn["tools"]}
-    assert offered == {"end_call", "transfer_to_human", "handoff"}
+    assert offered == {"end_call", "transfer_to_human", "escalate_complaint", "handoff"}
 
 
 def test_the_llm_cannot_act_for_another_customer_nor_write_with_mistyped_arguments(

@@ -103,6 +103,6 @@ async def test_deleting_a_customer_again_after_a_crash_uncounts_once(data: Busin
                                           for i in (0, 3, 6, 1)], "run-1/conversations:0")
     gone = await data.conversations.of_customer("cust-00000")
     await data.dashboard.add("forget:cust-00000", gone, -1)  # the process died after uncounting, before deleting
-    assert await data.forget_customer("cust-00000") == {"purchases": 0, "conversations": 3}
+    assert await data.forget_customer("cust-00000") == {"purchases": 0, "conversations": 3, "cases": 0}
     figures = await data.dashboard.figures()
     assert figures == tally(await data.conversations.scan()) and figures["conversations"] == 1

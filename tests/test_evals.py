@@ -86,6 +86,21 @@ def test_the_harness_tells_a_bad_brain_apart() -> None:
     assert any(f.startswith("tools") for f in scored.turns[0].checks_failed)  # two calls where one was wanted
 
 
+class Raises:
+    """A brain that finds a tool's answer in a shape it did not expect: the caller hears an apology."""
+
+    async def respond(self, turn: Turn) -> None:
+        found = await turn.tool("web_search", {"query": "news about the company"})
+        await turn.say(found.result["no such field"])
+
+
+def test_a_brain_that_raises_fails_its_turn_even_when_the_tools_were_right() -> None:
+    scenario = Scenario.model_validate({"id": "raises", "caller": "cust-us",
+                                        "turns": [{"say": "any news", "tools": ["web_search"]}]})
+    scored = asyncio.run(runner.run_scenario(scenario, Raises(), World.load(), Knowledge(MiniLmEmbedder())))
+    assert not scored.success and scored.turns[0].checks_failed == ["the brain failed"]
+
+
 MOVE = {"street": "Seestrasse 20", "postal_code": "8002", "city": "Zürich", "country": "Switzerland"}
 LLM_SCENARIO = {
     "id": "llm-move", "caller": "cust-ch",
@@ -136,3 +151,24 @@ def test_a_model_driven_brain_is_scored_by_the_same_harness(steps: dict, passes:
                                              World.load(), Knowledge(MiniLmEmbedder())))
     assert scored.success is passes, runner.table([scored])
     assert scored.effects_missed == (0 if passes else 1) and scored.effects_wrong == 0
+
+
+def test_a_complaint_on_a_phone_call_is_recorded_then_transferred(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals.world import WorldTools
+
+    recorded = WorldTools.escalate_complaint
+
+    def on_a_call(self: WorldTools, reason: str) -> dict:  # what the tool answers in a phone session
+        return {**recorded(self, reason), "transfer_possible": True}
+
+    monkeypatch.setattr(WorldTools, "escalate_complaint", on_a_call)
+    scenario = Scenario.model_validate({
+        "id": "complaint-call", "caller": "cust-in",
+        "turns": [{"say": "i want to make a complaint, the courier threw my parcel over the fence",
+                   "tools": ["escalate_complaint"], "says": ["supervisor"]},
+                  {"say": "yes", "tools": ["escalate_complaint", "transfer_to_human"], "says": ["case", "colleague"]}],
+        "effects": [{"tool": "escalate_complaint"}], "end": {"cases": [{"kind": "complaint"}], "transfers": 1}})
+    embedder = MiniLmEmbedder()
+    scored = asyncio.run(runner.run_scenario(scenario, OfflineBrain(IntentModel(embedder, agents())), World.load(),
+                                             Knowledge(embedder)))
+    assert scored.success, runner.table([scored])

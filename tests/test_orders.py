@@ -1,4 +1,5 @@
-"""Placing an order survives a crash after any of its steps: one order, stock taken once."""
+"""Placing and cancelling an order survive a crash after any of their steps: one order, stock taken once and
+put back once."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from local.stack import Endpoints
 from shared.data.access import BusinessData, business_data
 from shared.data.cosmos import cosmos_store
 from shared.data.models import Product, Purchase, PurchaseStatus
-from shared.data.orders import place_order
-from shared.data.repositories import OutOfStockError
+from shared.data.orders import cancel_order, place_order
+from shared.data.repositories import OutOfStockError, StatusChangedError
 from shared.settings import Settings
 
 TENT = Product(id="prod-tent", name="Trail Tent", category="tents", description="A tent.", price=120.0, stock=5)
@@ -63,3 +64,27 @@ async def test_short_stock_cancels_the_order_and_takes_nothing(data: BusinessDat
         await place_order(data, "ord-4", "cust-1", TENT, 6)
     assert (await data.purchases.get("cust-1", "ord-4")).status == PurchaseStatus.CANCELLED
     assert await stock(data) == 5
+
+
+async def test_a_cancel_run_again_after_a_crash_puts_the_stock_back_once(data: BusinessData) -> None:
+    await place_order(data, "ord-5", "cust-1", TENT, 2)
+    await data.purchases.change_status("cust-1", "ord-5", {PurchaseStatus.ORDERED}, PurchaseStatus.CANCELLED)
+    assert await stock(data) == 3  # the first run died here, before putting the stock back
+    await cancel_order(data, "cust-1", "ord-5")
+    await cancel_order(data, "cust-1", "ord-5")  # and a retry after that changes nothing
+    assert await stock(data) == 5
+    assert (await data.purchases.get("cust-1", "ord-5")).status == PurchaseStatus.CANCELLED
+
+
+async def test_concurrent_cancels_of_one_order_put_the_stock_back_once(data: BusinessData) -> None:
+    await place_order(data, "ord-6", "cust-1", TENT, 3)
+    await asyncio.gather(*(cancel_order(data, "cust-1", "ord-6") for _ in range(20)))
+    assert await stock(data) == 5
+
+
+async def test_an_order_that_shipped_meanwhile_is_not_cancelled(data: BusinessData) -> None:
+    await place_order(data, "ord-7", "cust-1", TENT, 1)
+    await data.purchases.set_status("cust-1", "ord-7", PurchaseStatus.SHIPPED)
+    with pytest.raises(StatusChangedError):
+        await cancel_order(data, "cust-1", "ord-7")
+    assert await stock(data) == 4 and (await data.purchases.get("cust-1", "ord-7")).status == PurchaseStatus.SHIPPED

@@ -342,7 +342,7 @@ def test_the_registered_activities_are_the_tools() -> None:
     assert all(spec.schema()["function"]["parameters"]["type"] == "object" for spec in all_tools().values())
     graded = {name for name, spec in all_tools().items() if spec.personal}
     assert graded == {"get_customer_profile", "update_customer_address", "get_purchase_history", "create_order",
-                      "send_email"}
+                      "send_email", "get_order_status", "cancel_order", "request_return", "update_contact"}
 
 
 def test_each_tool_call_is_recorded_on_the_sessions_orchestration(tools_host: HostProcess) -> None:

@@ -7,9 +7,12 @@ import pytest
 
 from shared.agents import guards
 from shared.agents.addresses import named_field, parse_address
+from shared.agents.caller_facts import caller_facts, order_number_in
 from shared.agents.catalog import best_product
+from shared.agents.contact_details import email_in, phone_in
 from shared.agents.numbers import in_digits, quantity
-from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
+from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id, spoken_money
+from shared.tools.contact import ContactError, e164, spoken_email, spoken_phone, valid_email
 
 
 @pytest.mark.parametrize(("said", "digits"), [
@@ -150,3 +153,58 @@ def test_a_passage_becomes_a_short_spoken_answer() -> None:
 def test_intents_a_few_words_decide(said: str, intent: str | None) -> None:
     decided = guards.rule_intent(said)
     assert (decided[1] if decided else None) == intent
+
+
+@pytest.mark.parametrize(("said", "email"), [
+    ("my new email is j dot smith at example dot com", "j.smith@example.com"),
+    ("change it to yuki underscore tanaka at mail dot example dot jp", "yuki_tanaka@mail.example.jp"),
+    ("no sorry it's astrid dot l at example dot org", "astrid.l@example.org"),
+    ("update my e-mail to Camille.M@Example.org.", "camille.m@example.org"),
+    ("i need to change my email address", None),
+])
+def test_an_email_address_as_said_or_typed(said: str, email: str | None) -> None:
+    assert email_in(said) == email
+
+
+@pytest.mark.parametrize(("said", "current", "number"), [
+    ("change my phone number to 020 7946 0000", "+442079460958", "+442079460000"),
+    ("my new number is four one five five five five zero one two three", "+14155550134", "+14155550123"),
+    ("it's 0151 23456789", "+4930901820", "+4915123456789"),
+    ("call me on +33 1 42 68 53 01", "+14155550134", "+33142685301"),  # a country code said wins
+])
+def test_a_phone_number_becomes_e164_in_the_callers_country(said: str, current: str, number: str) -> None:
+    assert e164(phone_in(said) or "", current) == number
+
+
+def test_a_contact_detail_that_is_not_one_is_refused_and_read_back_spoken() -> None:
+    for wrong in ("maria@@example.com", "maria@example", "maria lopez@example.com", "a..b@example.com"):
+        with pytest.raises(ContactError):
+            valid_email(wrong)
+    with pytest.raises(ContactError, match="area code"):
+        e164("12345", "+14155550134")
+    assert spoken_email("maria_l@ex-ample.com") == "maria underscore l at ex dash ample dot com"
+    assert spoken_phone("+14155550123") == "+1 415-555-0123"
+
+
+@pytest.mark.parametrize(("amount", "currency", "said"), [
+    (199.5, "USD", "199 dollars and 50 cents"), (1.0, "GBP", "1 pound"), (389.0, "EUR", "389 euros"),
+    (0.01, "GBP", "0 pounds and 1 penny"), (12.5, "XYZ", "12.50 XYZ"),
+])
+def test_money_is_said_as_a_person_says_it(amount: float, currency: str, said: str) -> None:
+    assert spoken_money(amount, currency) == said
+
+
+def test_a_day_said_as_an_ordinal_word() -> None:
+    assert caller_facts("my birthday is december first 1982")["date_of_birth"] == "1982-12-01"
+    assert caller_facts("born on the third of may 1990")["date_of_birth"] == "1990-05-03"
+
+
+@pytest.mark.parametrize(("said", "number"), [
+    ("cancel order pur-9c0d1e2f", "pur-9c0d1e2f"),
+    ("the status of PUR 9c0d 1e2f please", "pur-9c0d1e2f"),  # repeated in the groups it was read back in
+    ("order number pur - 7e8f 9a0b", "pur-7e8f9a0b"),
+    ("pur-000123 and my zip", "pur-000123"),
+    ("a purple 1234 tent", None),
+])
+def test_an_order_number_as_typed_or_said_in_groups(said: str, number: str | None) -> None:
+    assert order_number_in(said) == number

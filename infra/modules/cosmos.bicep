@@ -38,6 +38,11 @@ var containers = [
     ttl: false
   }
   {
+    name: 'cases'
+    partitionKey: '/customer_id'
+    ttl: false
+  }
+  {
     name: 'dashboard'
     partitionKey: '/id'
     ttl: false

@@ -30,10 +30,27 @@ POSTAL_CODE = [re.compile(rf"\b{_NAMED}(?:'s)?\s*(?:is|:)?\s*{_CODE}\b", re.I),
                re.compile(rf"\b{_CODE}\s*(?:is\s*(?:my|the)\s*)?{_NAMED}\b", re.I)]
 _BARE_CODE = re.compile(rf"(?<![\w/.-]){_CODE}(?![\w/.-])", re.I)
 _SPELLED = re.compile(r"\b[a-z0-9]{1,2}(?: [a-z0-9]{1,2}\b){2,}", re.I)  # "n w 16 x e"
-ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)-[0-9a-f]{4,16})\b", re.I)
+# The small ordinals text2num leaves as words ("second" may be a unit of time): read as a day beside a month.
+ORDINALS = {word: day for day, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                                   "eighth", "ninth"), start=1)}
+_ORDINAL = "(?P<ordinal>" + "|".join(ORDINALS) + ")"
+ORDINAL_DAY = [re.compile(rf"\b(?P<before>{_MONTH}\s+(?:the\s+)?){_ORDINAL}\b", re.I),
+               re.compile(rf"\b(?:the\s+)?{_ORDINAL}(?P<after>\s+(?:of\s+)?{_MONTH})", re.I)]
+# As typed ("pur-9c0d1e2f") or as read back in groups and repeated ("pur 9c0d 1e2f", "ord-3f2a 9c1b ...").
+ORDER_NUMBER = re.compile(r"\b(?P<number>(?:pur|ord)(?:\s*-\s*|\s+)"
+                          r"(?:[0-9a-f]{4}(?:\s[0-9a-f]{4}){1,3}|[0-9a-f]{4,16}))\b", re.I)
+
+
+def _ordinal_days(text: str) -> str:
+    """"december first 1982" -> "december 1 1982", "the third of may" -> "3 of may"."""
+    for pattern in ORDINAL_DAY:
+        text = pattern.sub(lambda m: (m.groupdict().get("before") or "") + str(ORDINALS[m.group("ordinal").lower()])
+                           + (m.groupdict().get("after") or ""), text)
+    return text
 
 
 def date_in(text: str) -> date | None:
+    text = _ordinal_days(text)
     for pattern in DATES:
         for found in pattern.finditer(text):
             month = found.group("month")
@@ -63,15 +80,24 @@ def caller_facts(text: str, expecting: bool = False) -> dict[str, Any]:
     was just asked for them, so a code said without naming it counts as the postal code."""
     facts: dict[str, Any] = {}
     born = date_in(in_digits(text))
-    order = ORDER_NUMBER.search(text)
+    order = order_number_in(text)
     rest = ORDER_NUMBER.sub(" ", _without_dates(in_digits(text)))
     if postal := postal_code_in(rest, named_only=not (expecting or born or order)):
         facts["postal_code"] = postal
     if born:
         facts["date_of_birth"] = born.isoformat()
     if order:
-        facts["order_number"] = order.group("number").lower()
+        facts["order_number"] = order
     return facts
+
+
+def order_number_in(text: str) -> str | None:
+    """An order number in `text`, as the tools take it: "PUR 9c0d 1e2f" -> "pur-9c0d1e2f"."""
+    found = ORDER_NUMBER.search(text)
+    if found is None:
+        return None
+    said = found.group("number").lower()
+    return said[:3] + "-" + re.sub(r"[\s-]", "", said[3:])
 
 
 def _without_dates(text: str) -> str:

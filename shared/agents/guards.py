@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from shared.agents.caller_facts import order_number_in
 from shared.agents.numbers import quantity
 
 INJECTION = re.compile(r"\b(ignore (all |your |any |the |previous |prior )+(rules|instructions|prompts?)|system prompt|"
@@ -20,8 +21,15 @@ OTHER_CUSTOMER = re.compile(r"\b(customer|client|account) (with )?(number|no\.?|
 ABUSE = re.compile(r"\b(stupid|idiot|useless|dumb|moron|shut up|f+u+c+k\w*|shit\w*|crap|bloody|damn)\b", re.I)
 COMPLAINT = re.compile(r"\b(complain\w*|complaint|unacceptable|manager|supervisor|disgrace\w*|furious|outrageous)\b",
                        re.I)
-CANCEL = re.compile(r"\bcancel\w*\b.*\b(order|ordered|purchase|subscription)\b|\b(order|purchase)\b.*\bcancel", re.I)
-CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|phone|mobile|number)\b", re.I)
+CANCEL = re.compile(r"\bcancel\w*\b", re.I)
+# A question about the policy rather than a request to act on it: the documents answer it.
+POLICY_QUESTION = re.compile(r"\b(how (long|do|does|can|many|much time)|when (do|will|would|does)|do i get|"
+                             r"tell me|knowledge base|"
+                             r"what('?s| is| are) (your|the)|policy|policies|if i|am i able|is it possible)\b", re.I)
+ACT = re.compile(r"\b(i want|i wanna|i'?d like|i would like|i need|please|can you|could you|start|i'?m returning|"
+                 r"let me|help me|i have to)\b", re.I)
+CONTACT_CHANGE = re.compile(r"\b(change|update|new|correct)\b.*\b(email|e-mail|phone|mobile|number)\b|"
+                            r"\b(email|e-mail|phone|mobile|number)\b.*\b(changed|update|change)\b", re.I)
 PRICE = re.compile(r"\b(how much|price|prices|pricing|cost|costs|set me back|expensive|cheap|afford|in stock|available|"
                    r"availability|do you (have|carry))\b", re.I)
 HUMAN = re.compile(r"\b(operator|human|real person|a person|someone real|representative|somebody real)\b", re.I)
@@ -32,7 +40,7 @@ PURCHASES = re.compile(r"\b(orders|purchases|bought|ordered|order history)\b.*\b
 OWN_DETAILS = re.compile(r"\b(what|which)\b.*\b(email|e-mail|phone|number|address|details)\b.*\b(have|got|on file)\b",
                          re.I)
 SEND = re.compile(r"\b(send|email me|e-mail me|mail me|email it|by email)\b", re.I)
-RETURN = re.compile(r"\b(return|refund|send (\w+ )?back|money back|exchange)\b", re.I)
+RETURN = re.compile(r"\b(return|refund|send (\w+ ){0,3}back|money back|exchange)\b", re.I)
 OFF_TOPIC = re.compile(r"\b(weather|joke|game tonight|football|hockey|who (won|will win)|politics|lottery)\b", re.I)
 ORDER = re.compile(r"\b(order|buy|purchase|take|need|want|i'?d like|i would like|get|i'?ll have)\b", re.I)
 ASK_TO_BUY = re.compile(r"^\W*(can|could|may) (i|we) (get|buy|order|have|take)\b", re.I)
@@ -96,13 +104,15 @@ RULES: list[tuple[Callable[[str], object], tuple[str, str]]] = [
     (lambda m: GOODBYE.search(m) and len(m.split()) <= 12, ("router", "goodbye")),
     (COMPLAINT.search, ("router", "complaint")),
     (HUMAN.search, ("router", "human")),
-    (CANCEL.search, ("router", "cancel_order")),
+    (lambda m: CANCEL.search(m) and not POLICY_QUESTION.search(m), ("customer_data", "cancel_order")),
+    (lambda m: RETURN.search(m) and ACT.search(m) and not POLICY_QUESTION.search(m),
+     ("customer_data", "return_request")),
     (OWN_DETAILS.search, ("customer_data", "profile_read")),
-    (lambda m: CONTACT_CHANGE.search(m) and not SEND.search(m), ("router", "contact_change")),
+    (lambda m: CONTACT_CHANGE.search(m) and not SEND.search(m), ("customer_data", "contact_change")),
     (PROBLEM.search, ("knowledge_base", "knowledge")),
     (lambda m: SEND.search(m) and not RETURN.search(m), ("executive_assistant", "email")),
-    (lambda m: ORDER_STATUS.search(m) and re.search(r"\b(order|parcel|package|delivery)\b", m, re.I),
-     ("customer_data", "order_status")),
+    (lambda m: (ORDER_STATUS.search(m) and re.search(r"\b(order|parcel|package|delivery)\b", m, re.I))
+     or order_number_in(m), ("customer_data", "order_status")),
     (lambda m: PURCHASES.search(m) and QUESTION.search(m), ("customer_data", "purchases")),
     (lambda m: PRICE.search(m) and not POLICY_WORDS.search(m), ("customer_data", "price")),
     (lambda m: RETURN.search(m) or OFF_TOPIC.search(m), ("knowledge_base", "knowledge")),

@@ -14,14 +14,16 @@ import numpy as np
 
 from shared.agents import guards
 from shared.agents.addresses import named_field, parse_address, postal_form
-from shared.agents.caller_facts import caller_facts, postal_code_in
+from shared.agents.caller_facts import caller_facts, order_number_in, postal_code_in
 from shared.agents.catalog import best_product
+from shared.agents.contact_details import email_in, phone_in
 from shared.agents.definitions import ENTRY_AGENT, Agent
 from shared.agents.numbers import in_digits, quantity
-from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id
+from shared.agents.speech import answer_from, spoken_citation, spoken_date, spoken_id, spoken_money
 from shared.conversation.state import ToolCall
 from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import Embedder
+from shared.tools.contact import spoken_email, spoken_phone
 
 MIN_SIMILARITY = 0.35  # below it, no example is close enough to act on
 # Yes and no, also in the callers' own languages (German, French, Swedish, Japanese, Hindi, Spanish).
@@ -34,10 +36,17 @@ NO = re.compile(r"^\W*(?:hmm+\W+|uh+\W+)*(no|nope|nah|nein|non|nej|nee|iie|nahi|
                 r"never ?mind|forget it|wrong|not right|leave it)\b", re.I)
 # A bare yes or no: an answer to a question, never a request of its own.
 ANSWER_ONLY = re.compile(r"^\W*(yes|yeah|yep|yup|sure|correct|right|ok(ay)?|no|nope|nah|yeah sure|sure thing)\b"
-                         r"[\s,.!]*(please|sure|thanks?( you)?)?[\s.!]*$", re.I)
+                         r"[\s,.!]*(please|sure|thanks?( you)?|go ahead|do it)?[\s.!]*$", re.I)
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|\b\w+ at \w+ dot \w+\b", re.I)
 FIELD_NAMES = {"street": "street and house number", "postal_code": "postal code", "city": "city",
-               "country": "country"}
+               "country": "country", "email": "new email address", "phone": "new phone number"}
+EXCHANGE = re.compile(r"\b(exchange|swap|replace\w*|another one)\b", re.I)
+# What a complaint says besides its reason: "I want to make a complaint", "I want a manager".
+COMPLAINT_WORDS = re.compile(r"\b(?:(?:hi|hello|um|uh|so|yes|well)\W+)*(?:i(?:'d| would)? (?:want|like|need|wish) to |"
+                             r"let me |can i |could i |i'?m calling to )?(?:make|file|lodge|raise|register|speak to|"
+                             r"talk to|have|complain(?: about)?)?\s*(?:a |an |the |your )?(?:formal )?"
+                             r"(?:complaint|manager|supervisor)(?: about| regarding| please)?|\bi want (?:a|the|your) "
+                             r"(?:manager|supervisor)\b", re.I)
 FAILED_FIELDS = {"quantity": "I can order between 1 and 20 of an item. How many would you like?",
                  "postal_code": "That postal code looks too long. Could you say it again?"}
 
@@ -127,7 +136,10 @@ class Policy:
                         "and policies, news about the company, or emails.")
         if agent != self.state.active_agent:
             await self.turn.hand_off(agent, f"the caller asked about {intent.replace('_', ' ')}")
-        return await getattr(self, intent)(message)
+        try:
+            return await getattr(self, intent)(message)
+        except _Said as said:
+            return said.text
 
     async def call(self, name: str, **arguments: Any) -> ToolCall:
         return await self.turn.tool(name, arguments)
@@ -147,6 +159,8 @@ class Policy:
             return FAILED_FIELDS.get(field, f"I didn't catch the {field.replace('_', ' ')}. Could you say it again?")
         if (call.error and "took" in call.error) or (call.error and "failed" in call.error):
             return "I'm sorry, that did not work just now. Could you try again in a moment?"
+        if call.error and not call.error.startswith("I "):  # a rule of the tool: why it will not act
+            return f"I'm sorry, I can't do that: {call.error}."
         return f"I'm sorry, {call.error}."
 
     async def _ask_first(self, tool: str, arguments: dict[str, Any]) -> str:
@@ -200,6 +214,14 @@ class Policy:
             if amount is None or (YES.match(message) and not re.search(r"\d|make|instead|only|just", message)):
                 return None
             return {**arguments, "quantity": amount}
+        if tool == "update_contact":  # only the detail asked for or read back: "111 21" is not a phone number
+            readers = {"email": email_in, "phone": phone_in}
+            given = {k: v for k in pending.get("missing") or arguments if (v := readers[k](message))}
+            return {**arguments, **given} if given else None
+        if tool == "escalate_complaint":
+            if NO.match(message) or YES.match(message) or "reason" not in pending.get("missing", []):
+                return None
+            return {"reason": message.strip()[:300]}
         if tool == "update_customer_address":
             if named := named_field(message):
                 return {**arguments, named[0]: named[1]}
@@ -234,6 +256,8 @@ class Policy:
                               f"{order['total']:.2f} in total. Your order number is {spoken_id(order['id'])}.")
         if pending["tool"] == "send_email":
             return self.reply(f"I've sent the email to {done.result['to']}.")
+        if pending["tool"] in DONE_REPLIES:
+            return self.reply(await DONE_REPLIES[pending["tool"]](self, done.result))
         address = done.result["address"]
         return self.reply(f"Done. Your address is now {address['street']}, {address['postal_code']} "
                           f"{address['city']}, {address['country']}.")
@@ -308,6 +332,13 @@ class Policy:
         return self.reply(f"You have {len(history.result)} purchases. The latest: {recent or 'none'}.")
 
     async def order_status(self, message: str) -> str:
+        if named := order_number_in(message):
+            found = await self.call("get_order_status", order_number=named)
+            if not found.ok:
+                return self._failed(found)
+            order = found.result
+            return self.reply(f"Your order {spoken_id(order['id'])} of {order['quantity']} x {order['product']} from "
+                              f"{spoken_date(order['purchased_at'])} is {order['status']}.")
         history = await self.call("get_purchase_history")
         if not history.ok:
             return self._failed(history)
@@ -377,20 +408,67 @@ class Policy:
         await self.call("transfer_to_human", reason="the caller asked for a person")
         return self.reply("I'm transferring you to a colleague now.")
 
-    async def complaint(self, message: str) -> str:
-        await self.call("transfer_to_human", reason=f"complaint: {message[:200]}")
-        return self.reply("I'm sorry to hear that. I'm passing you to a colleague who can look into your "
-                          "complaint now.")
-
     async def cancel_order(self, message: str) -> str:
-        await self.call("transfer_to_human", reason="the caller wants to cancel an order")
-        return self.reply("Orders can be changed or cancelled within one hour of purchase. I'm transferring you to "
-                          "a colleague who can cancel it for you.")
+        order = await self._order_meant(message, {"ordered"})
+        return await self._ask_first("cancel_order", {"order_number": order})
+
+    async def return_request(self, message: str) -> str:
+        order = await self._order_meant(message, {"delivered"})
+        return await self._ask_first("request_return", {
+            "order_number": order, "reason": message.strip()[:300],
+            "resolution": "exchange" if EXCHANGE.search(message) else "refund"})
 
     async def contact_change(self, message: str) -> str:
-        what = "phone number" if re.search(r"\b(phone|mobile|number)\b", message, re.I) else "email address"
-        self.state.pending = {"offer": "transfer_to_human", "reason": f"the caller wants to change their {what}"}
-        return self.reply(f"I can't change your {what} myself, but a colleague can. Shall I transfer you?")
+        given = {k: v for k, v in (("email", email_in(message)), ("phone", phone_in(message))) if v}
+        if given:
+            return await self._ask_first("update_contact", given)
+        what = "phone" if re.search(r"\b(phone|mobile|number|cell)\b", message, re.I) else "email"
+        self.state.pending = {"collect": "update_contact", "arguments": {}, "missing": [what]}
+        return self.reply(f"Of course. What is the {FIELD_NAMES[what]}?")
+
+    async def complaint(self, message: str) -> str:
+        reason = COMPLAINT_WORDS.sub(" ", message).strip(" ,.!")
+        if len(re.findall(r"\w+", reason)) < 3:
+            self.state.pending = {"collect": "escalate_complaint", "arguments": {}, "missing": ["reason"]}
+            return self.reply("I'm sorry to hear that. What happened? I'll pass it to a supervisor.")
+        return await self._ask_first("escalate_complaint", {"reason": message.strip()[:300]})
+
+    async def _order_meant(self, message: str, fitting: set[str]) -> str:
+        """The number of the order the caller means: named, else the one of the product they name, else the
+        newest that fits; raises _Said with what to tell the caller when their history cannot be read."""
+        if named := order_number_in(message):
+            return named
+        history = await self.call("get_purchase_history")
+        if not history.ok:
+            raise _Said(self._failed(history))
+        if not history.result:
+            raise _Said(self.reply("I can't find any orders on your account."))
+        names = {p["id"]: await self._name(p["product_id"]) for p in history.result}
+        mentioned = best_product(message, [{"id": i, "name": n} for i, n in names.items()], cutoff=60)
+        if mentioned:
+            return mentioned["id"]
+        return next((p["id"] for p in history.result if p["status"] in fitting), history.result[0]["id"])
+
+    async def _done_cancel(self, result: dict[str, Any]) -> str:
+        order = result["order"]
+        return (f"Done: order {spoken_id(order['id'])} is cancelled, and "
+                f"{spoken_money(result['refund'], result['currency'])} goes back to your original payment method.")
+
+    async def _done_return(self, result: dict[str, Any]) -> str:
+        return f"Your return is open as case {spoken_id(result['case']['id'])}: {result['next_step']}."
+
+    async def _done_contact(self, result: dict[str, Any]) -> str:
+        return (f"Done. Your email is now {spoken_email(result['email'])} and your phone number "
+                f"{spoken_phone(result['phone'])}.")
+
+    async def _done_complaint(self, result: dict[str, Any]) -> str:
+        said = (f"I've recorded your complaint as case {spoken_id(result['case']['id'])}: "
+                f"{result['next_step']}.")
+        if result.get("transfer_possible"):
+            moved = await self.call("transfer_to_human", reason=f"complaint {result['case']['id']}")
+            if moved.ok:
+                said += " I'm transferring you to a colleague now."
+        return said
 
     async def _name(self, product_id: str) -> str:
         """A product's name for the reply: from a catalog listing this conversation already has, else looked up."""
@@ -404,6 +482,18 @@ class Policy:
 
     def _recent_tool_results(self) -> list[dict[str, Any]]:
         return [call.result for call in self.state.results if isinstance(call.result, dict)]
+
+
+class _Said(Exception):  # noqa: N818 (a reply, not an error)
+    """What to say instead of going on: raised deep in an intent, caught where the reply is made."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+DONE_REPLIES = {"cancel_order": Policy._done_cancel, "request_return": Policy._done_return,
+                "update_contact": Policy._done_contact, "escalate_complaint": Policy._done_complaint}
 
 
 def _bare_field(field: str, message: str) -> str:

@@ -49,3 +49,19 @@ def spoken_date(iso: str) -> str:
     except ValueError:
         return iso
     return f"{day:%B} {day.day}, {day.year}"
+
+
+CURRENCIES = {"USD": ("dollar", "dollars", "cent", "cents"), "CAD": ("dollar", "dollars", "cent", "cents"),
+              "EUR": ("euro", "euros", "cent", "cents"), "GBP": ("pound", "pounds", "penny", "pence"),
+              "CHF": ("franc", "francs", "centime", "centimes"), "SEK": ("krona", "kronor", "öre", "öre"),
+              "INR": ("rupee", "rupees", "paisa", "paise"), "JPY": ("yen", "yen", "sen", "sen")}
+
+
+def spoken_money(amount: float, currency: str) -> str:
+    """199.5, "USD" -> "199 dollars and 50 cents": said as a person says it, not "199 point 5 0 USD"."""
+    if currency not in CURRENCIES:
+        return f"{amount:.2f} {currency}"
+    one, many, small, smalls = CURRENCIES[currency]
+    whole, cents = divmod(round(amount * 100), 100)
+    said = f"{whole} {one if whole == 1 else many}"
+    return f"{said} and {cents} {small if cents == 1 else smalls}" if cents else said

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from shared.analytics.dashboard import Dashboard
 from shared.data.company import Companies
 from shared.data.cosmos import cosmos_store
-from shared.data.repositories import Conversations, Customers, Products, Purchases
+from shared.data.repositories import Cases, Conversations, Customers, Products, Purchases
 from shared.settings import Settings
 
 
@@ -19,13 +19,15 @@ class BusinessData:
     purchases: Purchases
     conversations: Conversations
     dashboard: Dashboard
+    cases: Cases
 
     async def forget_customer(self, customer_id: str) -> dict[str, int] | None:
         """Deletes a customer with their purchases and conversations; None if there was no such customer."""
         if await self.customers.get(customer_id) is None:
             return None
         forgotten = {"purchases": await self.purchases.forget_customer(customer_id),
-                     "conversations": await self.conversations.forget_customer(customer_id)}
+                     "conversations": await self.conversations.forget_customer(customer_id),
+                     "cases": await self.cases.forget_customer(customer_id)}
         await self.customers.delete(customer_id)
         return forgotten
 
@@ -48,4 +50,5 @@ async def business_data(settings: Settings) -> BusinessData:
         purchases=Purchases(await store.container("purchases")),
         conversations=Conversations(await store.container("conversations"), dashboard),
         dashboard=dashboard,
+        cases=Cases(await store.container("cases")),
     )

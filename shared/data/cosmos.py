@@ -28,6 +28,8 @@ CONTAINERS = {
     "purchases": "/customer_id",
     # Likewise a customer's past conversations.
     "conversations": "/customer_id",
+    # Returns and complaints a person follows up: a customer's cases are one partition.
+    "cases": "/customer_id",
     # Counter documents the dashboard reads in one point read.
     "dashboard": "/id",
     # One status per knowledge document, read and written by its name.

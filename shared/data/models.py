@@ -13,7 +13,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")]  # E.164, as ACS sends it
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+# At least one letter or digit: "." and ".." are path segments to a REST store, not ids.
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                      pattern=r"^[A-Za-z0-9_.:-]*[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 
 
@@ -52,6 +54,8 @@ class Product(Record):
     stock: int = Field(ge=0)
     # The latest orders whose quantity was taken from `stock`: taking it again for one of them is a no-op.
     reserved_for: list[Id] = Field(default_factory=list)
+    # Likewise the cancelled orders whose quantity was put back.
+    restocked_for: list[Id] = Field(default_factory=list)
 
 
 class PurchaseStatus(StrEnum):
@@ -71,10 +75,30 @@ class Purchase(Record):
     unit_price: float = Field(gt=0)
     status: PurchaseStatus = PurchaseStatus.ORDERED
     purchased_at: datetime
+    delivered_at: datetime | None = None  # the return window runs from it (from the purchase when unknown)
 
     @property
     def total(self) -> float:
         return round(self.unit_price * self.quantity, 2)
+
+
+class CaseKind(StrEnum):
+    RETURN = "return"  # a delivered item going back, for a refund or an exchange
+    COMPLAINT = "complaint"  # escalated to a supervisor
+
+
+class Case(Record):
+    """Something a person follows up after the call: a return to receive, a complaint to answer."""
+
+    id: Id
+    customer_id: Id
+    kind: CaseKind
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    order_id: Id | None = None
+    resolution: Annotated[str, StringConstraints(pattern=r"^(refund|exchange)$")] | None = None
+    status: Annotated[str, StringConstraints(pattern=r"^(open|closed)$")] = "open"
+    opened_at: datetime
+    session_id: str | None = None  # the conversation that opened it
 
 
 class Sentiment(StrEnum):

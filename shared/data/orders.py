@@ -34,3 +34,16 @@ async def place_order(data: BusinessData, order_id: str, customer_id: str, produ
         await data.purchases.set_status(customer_id, order_id, PurchaseStatus.CANCELLED)
         raise
     return await data.purchases.set_status(customer_id, order_id, PurchaseStatus.ORDERED)
+
+
+async def cancel_order(data: BusinessData, customer_id: str, order_id: str) -> Purchase:
+    """Cancels an ordered purchase and puts its stock back, each step once whatever crashes in between:
+
+    1. the purchase is marked cancelled under its etag, only from `ordered` (a shipment in between wins:
+       StatusChangedError), and is found cancelled by a repeat;
+    2. its quantity goes back to stock once per order id (the product remembers it).
+    """
+    purchase = await data.purchases.change_status(customer_id, order_id, {PurchaseStatus.ORDERED},
+                                                  PurchaseStatus.CANCELLED)
+    await data.products.restock(purchase.product_id, purchase.quantity, order_id)
+    return purchase

@@ -23,7 +23,7 @@ from azure.cosmos.exceptions import (
 from pydantic import BaseModel
 
 from shared.data.cosmos import document
-from shared.data.models import Address, Conversation, Customer, Product, Purchase, PurchaseStatus
+from shared.data.models import Address, Case, Conversation, Customer, Product, Purchase, PurchaseStatus
 
 if TYPE_CHECKING:
     from shared.analytics.dashboard import Dashboard
@@ -35,6 +35,14 @@ KEPT_RESERVATIONS = 200  # per product: far more orders than can be in flight at
 
 class ConflictError(RuntimeError):
     """An optimistic update kept losing to concurrent writers."""
+
+
+class StatusChangedError(RuntimeError):
+    """The item was no longer in a state the change starts from (an order shipped in the meantime)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"it is {status} now")
+        self.status = status
 
 
 class OutOfStockError(RuntimeError):
@@ -138,6 +146,12 @@ class Customers:
 
         return Customer.model_validate(document(await update(self._container, customer_id, customer_id, move)))
 
+    async def update_contact(self, customer_id: str, email: str | None, phone: str | None) -> Customer:
+        """Sets the email and/or phone; setting what is already there writes nothing, so a retry is harmless."""
+        given = {k: v for k, v in (("email", email), ("phone", phone)) if v is not None}
+        return Customer.model_validate(document(await update(self._container, customer_id, customer_id,
+                                                             lambda current: {**current, **given})))
+
     async def delete(self, customer_id: str) -> bool:
         return await delete_if_present(self._container, customer_id, customer_id)
 
@@ -170,6 +184,18 @@ class Products:
 
         return Product.model_validate(document(await update(self._container, product_id, product_id, take)))
 
+    async def restock(self, product_id: str, quantity: int, order_id: str) -> Product:
+        """Puts a cancelled order's quantity back, under the item's etag, once per order id."""
+
+        def put_back(current: dict[str, Any]) -> dict[str, Any]:
+            restocked = current.get("restocked_for", [])
+            if order_id in restocked:
+                return current
+            return {**current, "stock": current["stock"] + quantity,
+                    "restocked_for": [*restocked, order_id][-KEPT_RESERVATIONS:]}
+
+        return Product.model_validate(document(await update(self._container, product_id, product_id, put_back)))
+
 
 class Purchases:
     def __init__(self, container: ContainerProxy) -> None:
@@ -192,10 +218,50 @@ class Purchases:
         item = await update(self._container, purchase_id, customer_id, lambda p: {**p, "status": status.value})
         return Purchase.model_validate(document(item))
 
+    async def change_status(self, customer_id: str, purchase_id: str, starts_from: set[PurchaseStatus],
+                            status: PurchaseStatus) -> Purchase:
+        """Moves the purchase to `status` only from one of `starts_from`, under its etag; already there is done.
+        Raises StatusChangedError otherwise (it shipped while the caller was confirming)."""
+
+        def move(current: dict[str, Any]) -> dict[str, Any]:
+            if current["status"] == status.value:
+                return current
+            if current["status"] not in starts_from:
+                raise StatusChangedError(current["status"])
+            return {**current, "status": status.value}
+
+        return Purchase.model_validate(document(await update(self._container, purchase_id, customer_id, move)))
+
     async def forget_customer(self, customer_id: str) -> int:
         gone = await self.of_customer(customer_id)
         for purchase in gone:
             await self._container.delete_item(purchase.id, partition_key=customer_id)
+        return len(gone)
+
+
+class Cases:
+    """Returns and complaints; a case's id is chosen by what it is about, so a repeated write finds it."""
+
+    def __init__(self, container: ContainerProxy) -> None:
+        self._container = container
+
+    async def open(self, case: Case) -> Case:
+        """The case, created or, when its id exists already, as first stored."""
+        if await create_if_absent(self._container, case):
+            return case
+        return await read(self._container, Case, case.id, case.customer_id) or case
+
+    async def get(self, customer_id: str, case_id: str) -> Case | None:
+        return await read(self._container, Case, case_id, customer_id)
+
+    async def of_customer(self, customer_id: str) -> list[Case]:
+        return await query(self._container, Case, "SELECT * FROM c WHERE c.customer_id = @customer",
+                           partition=customer_id, customer=customer_id)
+
+    async def forget_customer(self, customer_id: str) -> int:
+        gone = await self.of_customer(customer_id)
+        for case in gone:
+            await delete_if_present(self._container, case.id, customer_id)
         return len(gone)
 
 

@@ -20,7 +20,7 @@ from shared.tools.confirmation import ConflictingCallError, claim, propose
 from shared.tools.context import ToolContext
 from shared.tools.registry import TOOLS, ReadBack, ToolResult, ToolSpec, execute, validate
 
-MODULES = ("identity", "customers", "orders", "knowledge", "web", "email", "conversation")
+MODULES = ("identity", "customers", "orders", "cases", "knowledge", "web", "email", "conversation")
 VERIFY_FIRST = ("I need to verify who you are first: please tell me two of these: your postal code, your date "
                 "of birth, or the number of one of your orders")
 log = logging.getLogger(__name__)
