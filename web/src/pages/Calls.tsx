@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api } from "../api";
 import { Status } from "../components/Status";
 import { Transcript } from "../components/Transcript";
@@ -61,12 +61,17 @@ export function CallsPage() {
 function CallDetail({ id }: { id: string }) {
   const detail = usePoll(() => api.conversation(id), 1000, [id]);
   const d = detail.data;
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = d?.id === id;
+  useEffect(() => {
+    if (shown) heading.current?.focus(); // the keyboard and screen reader land on what was opened
+  }, [shown, id]);
   if (detail.error) return <p role="alert" className="error">Could not read {id}: {detail.error}</p>;
   if (!d || d.id !== id) return <p>Loading {id}…</p>;
   const state = d.state ?? {};
   return (
     <article className="card detail" aria-labelledby="detail-title" data-testid="call-detail">
-      <h2 id="detail-title">
+      <h2 id="detail-title" ref={heading} tabIndex={-1}>
         {d.channel === "phone" ? "Phone call" : "Chat"} {d.id}
       </h2>
       <dl className="pairs">
