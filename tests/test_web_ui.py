@@ -28,7 +28,7 @@ from local.acs.simulator import AcsSimulator
 from local.realtime.server import Say, ScriptedRealtime
 from local.stack import Endpoints
 from media.voice_ticket import verify
-from tests.hosting import HostProcess, generate_company, product_host
+from tests.hosting import HostProcess, generate_company, product_host, wait_for
 from tests.media_harness import free_port, media_app, media_settings, realtime_engines
 from tests.test_calls import Call as PhoneCall
 
@@ -180,6 +180,7 @@ def test_a_phone_call_appears_under_calls_while_it_runs_with_its_transcript_as_s
     stream.say(speech(700))
     browse("calls", world, CALL_ID=call.call_id, CALLER_SAID=CALLER_SAID, AGENT_SAID=AGENT_SAID)
     stream.hang_up()
+    wait_for(lambda: call.status().get("runtimeStatus") == "Completed", 30)  # recorded: counted before what follows
 
 
 def test_a_voice_chat_hears_the_caller_answers_aloud_and_is_interrupted_by_speech(world: World, tmp_path: Path

@@ -82,8 +82,12 @@ const scenarios = {
   },
 
   /** The fake microphone asks a question; the agent's spoken answer is heard and transcribed; the question,
-   * playing again over the answer, interrupts it; then the text box continues the same conversation. */
+   * playing again over the answer, interrupts it; then the text box continues the same conversation, whose
+   * end the dashboard counts. */
   async voice(page) {
+    const count = page.getByTestId("conversation-count");
+    await open(page, "dashboard");
+    const before = Number((await count.innerText()).match(/(\d+) conversations/)[1]);
     await open(page, "voice");
     await page.getByRole("button", { name: "Start conversation" }).click();
     await page.getByRole("combobox", { name: "Voice" }).selectOption(process.env.VOICE);
@@ -103,6 +107,9 @@ const scenarios = {
     await until(async () => (await transcript.locator(".turn-caller", { hasText: "Thank you, that is all." }).count()) > 0
       && (await transcript.locator(".turn-agent").count()) >= 3, "the typed turn's answer");
     await shot(page, "voice-then-text");
+    // The agent ended the conversation: once recorded it is counted on the dashboard, which is watching.
+    await open(page, "dashboard");
+    await until(async () => (await count.innerText()).includes(`${before + 1} conversations`), "the call counted", 30000);
   },
 
   /** With the function app unreachable, every page says so in words. */

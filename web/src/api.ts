@@ -24,7 +24,8 @@ export class ApiError extends Error {
   }
 }
 
-async function errorOf(response: Response): Promise<ApiError> {
+/** A refusal; a 401 on a request that carried the admin key means the key is wrong: it is forgotten and asked for again. */
+async function errorOf(response: Response, withAdminKey: boolean): Promise<ApiError> {
   let message = `${response.status} ${response.statusText}`;
   try {
     const body = await response.json();
@@ -32,15 +33,17 @@ async function errorOf(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: keep the status line
   }
-  if (response.status === 401) {
+  if (response.status === 401 && withAdminKey) {
     setAdminKey(null);
     window.dispatchEvent(new Event(KEY_REFUSED));
   }
   return new ApiError(response.status, message);
 }
 
-async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const key = adminKey();
+/** A call of the API; a session's own routes (`session` headers) go without the admin key, so their 401 is the
+ * session's, never the key's. */
+async function request<T>(method: string, path: string, body?: unknown, session?: Record<string, string>): Promise<T> {
+  const key = session ? null : adminKey();
   let response: Response;
   try {
     response = await fetch(path, {
@@ -48,14 +51,14 @@ async function request<T>(method: string, path: string, body?: unknown, headers:
       headers: {
         ...(key ? { "x-functions-key": key } : {}),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
-        ...headers,
+        ...session,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, "The server is not answering.");
   }
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) throw await errorOf(response, key !== null);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 

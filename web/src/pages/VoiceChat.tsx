@@ -131,6 +131,7 @@ export function VoiceChatPage() {
       setAgent(reply.agent);
       if (reply.tool_calls.some((t) => t.name === "verify_caller" && t.ok)) setVerified(true);
       add({ speaker: "agent", agent: reply.agent, text: reply.reply, tools: reply.tool_calls, citations: reply.citations });
+      if (reply.tool_calls.some((t) => t.name === "end_call" && t.ok)) setMessage("The agent ended the conversation.");
     } catch (error) {
       setMessage(`The agent did not answer: ${(error as Error).message}`);
     } finally {
