@@ -11,6 +11,7 @@ import random
 import time
 
 import pytest
+from starlette.websockets import WebSocketDisconnect
 
 from media import wire
 from media.engine import AudioFormat
@@ -147,3 +148,15 @@ def test_16_khz_frames_are_sliced_within_their_640_bytes() -> None:
 
     sizes = asyncio.run(run())
     assert sum(sizes) == 1920 and max(sizes) <= 640
+
+
+async def test_a_caller_gone_mid_answer_stops_the_player_without_an_error() -> None:
+    async def gone(text: str) -> None:
+        raise WebSocketDisconnect(1006)
+
+    side = AcsCallSide(gone, AudioFormat(24000, 960), Collected().emit)
+    await side.play(pcm_b64(200))
+    await side.drained(1)
+    await side.stop_audio()  # a barge-in racing the hang-up
+    assert side.gone and side.frames_sent == 0 and not side._player.done()
+    await side.close()
