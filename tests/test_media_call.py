@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -45,6 +50,7 @@ class World:
     simulator: AcsSimulator
     model: ScriptedRealtime
     media_port: int
+    realtime_url: str
     engines: dict[str, Callable[[], VoiceEngine]]  # "make": what the media app builds each call's engine with
     default_engines: Callable[[], VoiceEngine]
     customers: int = 0
@@ -80,7 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterato
             host.start()
             simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
             assert generate_company(host, COMPANY)["result"]["status"] == "complete"
-            yield World(host, simulator, model, media_port, engines, default)
+            yield World(host, simulator, model, media_port, realtime_url, engines, default)
             host.stop()
 
 
@@ -360,3 +366,44 @@ def test_transcript_lines_reach_the_watchers_and_the_calls_record(world: World) 
     stream.hang_up()
     done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
     assert done["output"]["conversation_id"] and done["output"]["turns"] >= 1
+
+
+def test_sigterm_drains_the_calls_in_progress_before_the_server_stops(world: World, tmp_path: Path) -> None:
+    """The container's own command (uvicorn media.app:app) in a process: stopped mid-call, it refuses new calls
+    and answers health 503, the call in progress goes on to its end, and only then does the server exit."""
+    call, stream, _ = world.call(lambda context: [Say("Still here for you.")])
+    port = free_port()
+    env = {**os.environ, "LOCAL_SETTINGS_PATH": str(tmp_path / "none.json"), "FUNCTION_APP_URL": world.host.base_url,
+           "SERVICE_KEY": world.host.service_key, "VOICE_ENGINE": "realtime", "REALTIME_ENDPOINT": world.realtime_url,
+           "REALTIME_API_KEY": "test-key", "REALTIME_TURN_DETECTION": "server_vad", "MEDIA_DRAIN_SECONDS": "30"}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "media.app:app", "--host", "127.0.0.1", "--port",
+                               str(port), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    health = f"http://127.0.0.1:{port}/health"
+    try:
+        wait_for(lambda: _status(health) == 200, 20)
+        url = f"ws://127.0.0.1:{port}/media/{call.call_id}?token={call.media_token}"
+        draining = world.simulator.open_media(url)
+        draining.wait_for(lambda: draining.agent_audio_ms() > 300)
+        server.send_signal(signal.SIGTERM)
+        wait_for(lambda: _status(health) == 503)
+        late = world.simulator.open_media(url)
+        late.wait_for(lambda: late.close_code is not None)
+        assert late.refused == 403 and not late.received
+        since = time.monotonic()
+        draining.say(speech(500))
+        draining.wait_for(lambda: draining.agent_audio_ms(since=since) > 500, 20)  # the call goes on
+        assert server.poll() is None
+        draining.hang_up()
+        assert server.wait(20) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
+    finally:
+        if server.poll() is None:
+            server.kill()
+        stream.hang_up()
+
+
+def _status(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=2).status_code
+    except httpx.TransportError:
+        return 0
