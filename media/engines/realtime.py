@@ -58,26 +58,46 @@ class Connection(Protocol):
 Connector = Callable[[], Awaitable[Connection]]
 
 
+ENTRA_SCOPES = {"azure_openai": "https://cognitiveservices.azure.com/.default",
+                "voice_live": "https://ai.azure.com/.default"}
+
+
 def connector(settings: MediaSettings) -> Connector:
-    """Opens a Realtime connection through the openai SDK, for the configured provider."""
+    """Opens a Realtime connection through the openai SDK, for the configured provider: OpenAI with its bearer
+    key; Azure OpenAI (GA /openai/v1) and Voice Live with an `api-key`, or without one with the managed
+    identity's Entra token as the bearer."""
     from openai import AsyncOpenAI, omit
 
-    endpoint = settings.realtime_endpoint.rstrip("/")
-    key = settings.realtime_api_key
-    query: dict[str, str] = {}
-    if settings.realtime_provider == "openai":
+    provider, key = settings.realtime_provider, settings.realtime_api_key
+    endpoint, query = settings.realtime_endpoint.rstrip("/"), {}
+    if provider == "voice_live":
+        endpoint, query = f"{endpoint}/voice-live", {"api-version": settings.realtime_api_version}
+    if provider == "openai":
         client = AsyncOpenAI(api_key=key or "unused", base_url=endpoint)
-    else:  # Azure: the key goes in api-key, never as a bearer token
-        base = endpoint + ("/voice-live" if settings.realtime_provider == "voice_live" else "")
-        client = AsyncOpenAI(api_key="unused", base_url=base,
-                             default_headers={"api-key": key, "Authorization": omit})
-        if settings.realtime_provider == "voice_live":
-            query = {"api-version": settings.realtime_api_version}
+    elif key:
+        client = AsyncOpenAI(api_key="unused", base_url=endpoint, default_headers={"api-key": key,
+                                                                                 "Authorization": omit})
+    else:
+        client = AsyncOpenAI(api_key=_entra_token(ENTRA_SCOPES[provider]), base_url=endpoint)
 
     async def connect() -> Connection:
         return await client.realtime.connect(model=settings.realtime_model, extra_query=query).enter()
 
     return connect
+
+
+def _entra_token(scope: str) -> Callable[[], Awaitable[str]]:
+    """The managed identity's token for `scope`, fetched when a connection opens (azure-identity caches it)."""
+    credential: list[Any] = []
+
+    async def token() -> str:
+        if not credential:
+            from azure.identity.aio import DefaultAzureCredential
+
+            credential.append(DefaultAzureCredential())
+        return (await credential[0].get_token(scope)).token
+
+    return token
 
 
 _schemas: list[dict[str, Any]] = []
