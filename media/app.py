@@ -58,10 +58,7 @@ class MediaApp:
         return self._client
 
     def engine(self) -> VoiceEngine:
-        if self._engines is None:
-            from media.engines import engine_factory
-
-            self._engines = engine_factory(self.settings)
+        assert self._engines is not None, "the app's lifespan builds the engine factory"
         return self._engines()
 
     async def health(self, request: Request) -> JSONResponse:
@@ -160,6 +157,10 @@ class MediaApp:
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self._on_terminate()
+        if self._engines is None:
+            from media.engines import engine_factory
+
+            self._engines = engine_factory(self.settings)  # before the health check passes: no call waits
         yield
         # What is left after the drain (or after uvicorn's own graceful timeout) ends cleanly: transcript, session.
         self.draining = True

@@ -114,7 +114,9 @@ async def test_agent_audio_is_sliced_without_decoding_and_paced_in_real_time() -
     sent = [json.loads(text)["audioData"]["data"] for _, text in out.frames]
     assert [decoded_bytes(s) for s in sent] == [960] * 15  # 20 ms frames
     assert "".join(sent) == pcm_b64(300)  # the very text, sliced
-    assert out.frames[-1][0] - started >= 0.26  # 15 frames take 280 ms to send, not a burst
+    assert out.frames[-1][0] - started >= 0.2  # 15 frames go out over 300 ms less the 60 ms lead, not at once
+    assert out.frames[3][0] - started < 0.015  # the 60 ms lead goes at once ...
+    assert out.frames[6][0] - started > 0.05  # ... then real time
     await side.close()
 
 

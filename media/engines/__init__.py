@@ -9,10 +9,13 @@ from media.settings import MediaSettings
 
 
 def engine_factory(settings: MediaSettings) -> Callable[[], VoiceEngine]:
-    """Makes one engine per call; the cascade (heavy: speech models) is imported only when chosen."""
+    """Makes one engine per call; the cascade (heavy: speech models) is imported only when chosen. Built when
+    the app starts, so that no caller waits for imports."""
     if settings.voice_engine == "realtime":
-        from media.engines.realtime import RealtimeEngine, connector
+        from media.engines.realtime import RealtimeEngine, connector, tool_schemas
+        from shared.agents.definitions import agents
 
+        tool_schemas(), agents()  # the tool registry and the agents' YAML, read once per process
         connect = connector(settings)
         return lambda: RealtimeEngine(settings, connect)
     from media.engines.cascade import CascadeEngine

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 FILLER_AFTER_SECONDS = 1.0  # the agent holds the turn and has been silent this long: say a filler
 RECONNECT_SECONDS = 2.0  # a dropped model connection comes back within this, or the call ends
 WATCH_SECONDS = 0.1
+CLOSE_SECONDS = 2.0
 
 
 class Connection(Protocol):
@@ -200,8 +201,8 @@ class RealtimeEngine:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close()
+            with contextlib.suppress(Exception):  # a model slow to answer the closing handshake holds nothing up
+                await asyncio.wait_for(self._conn.close(), CLOSE_SECONDS)
             self._conn = None
 
     # -- the session ----------------------------------------------------------------------------
