@@ -96,12 +96,15 @@ class AcsCallSide:
         """Sends each frame once the audio before it is at most `lead` from being played: ACS holds that much
         (a jitter buffer, dropped by StopAudio), the rest waits here."""
         per_second = self.audio.bytes_per_ms * 1000
+        loop = asyncio.get_running_loop()
         while True:
             if not self._frames:
                 if self._speaking:  # the answer is over once its last frame has been played
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), max(0.0, self._heard_until - time.monotonic()))
-                    if not self._frames and self._speaking:
+                    ends = loop.call_at(loop.time() + max(0.0, self._heard_until - time.monotonic()),
+                                        self._wake.set)  # a timer, not wait_for: no task per frame
+                    await self._wake.wait()
+                    ends.cancel()
+                    if not self._frames and self._speaking and time.monotonic() >= self._heard_until:
                         self._reset()
                 else:
                     await self._wake.wait()
