@@ -293,8 +293,10 @@ def test_a_model_that_cannot_be_reached_again_ends_the_call_with_its_transcript(
     time.sleep(1.0)
     model.refusing = True
     try:
+        dropped = time.monotonic()
         model.drop(model.connections[-1])
-        stream.wait_for(lambda: stream.close_code is not None, 10)  # the media path ends the call
+        stream.wait_for(lambda: stream.close_code is not None, 15)  # the media path ends the call
+        assert stream.agent_audio_ms(since=dropped) > 2000  # after telling the caller
         done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
     finally:
         model.refusing = False

@@ -27,6 +27,7 @@ import orjson
 
 from media.engine import CallContext, CallSide
 from media.engines import realtime_protocol as protocol
+from media.notices import ENGINE_LOST, notice
 from media.settings import MediaSettings
 from shared.agents.definitions import Agent, agents
 from shared.conversation.events import (
@@ -510,6 +511,7 @@ class RealtimeEngine:
                 if time.monotonic() + delay >= deadline:
                     log.warning("call %s: the model could not be reached again (%s): ending the call",
                                 self._call.call_id, type(error).__name__)
+                    await self._side.play(notice(ENGINE_LOST, self._call.audio.sample_rate))  # the caller is told
                     await self._emit(ConversationEnded("the voice engine could not be reached"))
                     return False
                 await asyncio.sleep(delay)
