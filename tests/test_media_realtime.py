@@ -36,7 +36,10 @@ def model() -> Iterator[tuple[ScriptedRealtime, str]]:
         yield server, url
 
 
-async def greet(settings: MediaSettings, server: ScriptedRealtime) -> dict:
+PROFILE = {"company": "Contoso", "customer": {"first_name": "Dana", "last_name": "Reyes", "loyalty_tier": "gold"}}
+
+
+async def greet(settings: MediaSettings, server: ScriptedRealtime, facts: dict | None = None) -> dict:
     """Opens an engine for a call, lets it greet; returns what the server saw of the connection."""
     frames: list[str] = []
 
@@ -50,8 +53,7 @@ async def greet(settings: MediaSettings, server: ScriptedRealtime) -> dict:
     side = AcsCallSide(send, AudioFormat(), emit)
     engine = RealtimeEngine(settings, connector(settings))
     call = CallContext("call-1", "ses-" + "0" * 32, "cust-1", "Dana", "router", AudioFormat(),
-                       {"company": "Contoso", "customer": {"first_name": "Dana", "last_name": "Reyes",
-                                                           "loyalty_tier": "gold"}})
+                       PROFILE if facts is None else facts)
     await engine.start(call, side, NoTools())
     for _ in range(200):
         if frames:
@@ -101,3 +103,10 @@ def test_voice_live_gets_its_api_version_and_its_noise_echo_and_vad_extensions(m
     assert session["input_audio_noise_reduction"] == {"type": "azure_deep_noise_suppression"}
     assert session["input_audio_echo_cancellation"] == {"type": "server_echo_cancellation"}
     assert session["voice"] == {"name": "en-US-Ava:DragonHDLatestNeural", "type": "azure-standard"}
+
+
+def test_a_caller_not_on_file_is_greeted_all_the_same(model) -> None:
+    server, url = model
+    seen = asyncio.run(greet(MediaSettings(realtime_provider="openai", realtime_endpoint=url), server,
+                             facts={"company": "Contoso", "customer": {}}))
+    assert seen["session"]["instructions"].startswith("You are the front desk of Contoso's contact center.")

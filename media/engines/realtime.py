@@ -167,7 +167,10 @@ class RealtimeEngine:
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
         self._call, self._side, self._port = call, side, tools
-        self._facts = call.facts or {"company": "our company", "customer": {"first_name": call.first_name}}
+        # A caller whose number is not on file has no profile: the templates still get every field they name.
+        customer = {"first_name": call.first_name, "last_name": "", "loyalty_tier": "new",
+                    **(call.facts.get("customer") or {})}
+        self._facts = {"company": "our company", **call.facts, "customer": customer}
         self._spawn(self._forward())
         self.state = ConversationState(id=f"chat-{call.session_id}", session_id=call.session_id,
                                        active_agent=call.agent)
