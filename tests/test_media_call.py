@@ -304,6 +304,21 @@ def test_a_model_that_cannot_be_reached_again_ends_the_call_with_its_transcript(
     assert [r for r in world.simulator.requests if r.path.endswith(":terminate")]  # and the line hung up
 
 
+def test_a_model_unreachable_from_the_start_is_announced_and_the_call_ends(world: World) -> None:
+    world.model.refusing = True
+    try:
+        customer = customer_phone(world.host, world.customers)
+        world.customers += 1
+        call = PhoneCall(world.host, world.simulator, customer["phone"])
+        stream = world.simulator.media_for(call.connection_id)
+        stream.wait_for(lambda: stream.close_code is not None, 20)
+    finally:
+        world.model.refusing = False
+    assert stream.agent_audio_ms() > 2000  # the notice
+    done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
+    assert done["output"]["status"] == "ended"
+
+
 def test_a_thousand_malformed_frames_crash_nothing_and_the_call_goes_on_with_its_keypad(world: World) -> None:
     _, stream, _ = world.call(lambda context: [Say(f"Answer {context.turn}.")])
     rng = random.Random(3)
