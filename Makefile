@@ -103,3 +103,4 @@ bench: setup
 	$(PY) bench/turn_text.py
 	$(PY) bench/cosmos.py
 	$(PY) bench/answer.py
+	$(PY) bench/relay.py --calls 50 250

@@ -61,6 +61,11 @@ param serviceKey string
 @metadata({azd: {type: 'generate', config: {length: 48, noSpecial: true}}})
 param callTokenKey string
 
+@secure()
+@description('Opens the media container\'s live transcript feed (/calls/live) for the web UI. Generated once by azd.')
+@metadata({azd: {type: 'generate', config: {length: 48, noSpecial: true}}})
+param mediaAdminKey string
+
 @description('A web search endpoint for the web search agent; empty: the offline stand-in over the company pages.')
 @description('Web search: offline (the company\'s own pages), bing_agent (Grounding with Bing) or brave')
 param webSearchProvider string = 'offline'
@@ -238,6 +243,7 @@ module vault 'modules/keyvault.bicep' = {
     dnsZoneId: zeroTrust ? network.outputs.vaultZoneId : ''
     secrets: {
       'service-key': serviceKey
+      'media-admin-key': mediaAdminKey
       'call-token-key': callTokenKey
       'web-search-key': webSearchKey
       'email-workflow-url': emailWorkflowUrl
@@ -360,9 +366,18 @@ module media 'modules/media.bicep' = {
       LLM_API_KEY: ''
       LLM_MODEL: chatModel.name
       DEPENDENCY_TIMEOUT_SECONDS: '5'
+      // The function app's default host name (its module's output would make a cycle: it needs the media URL).
+      FUNCTION_APP_URL: 'https://${names.functionApp}.azurewebsites.net'
+      // Keyless: the identity's Entra token opens the realtime deployment (Cognitive Services OpenAI User).
+      REALTIME_PROVIDER: 'azure_openai'
+      REALTIME_ENDPOINT: ai.outputs.openAiBaseUrl
+      REALTIME_API_KEY: ''
+      REALTIME_MODEL: realtimeModel.name
+      MEDIA_DRAIN_SECONDS: '570'
     }
     secretSettings: {
       SERVICE_KEY: '${vaultUri}secrets/service-key'
+      MEDIA_ADMIN_KEY: '${vaultUri}secrets/media-admin-key'
     }
     subnetId: zeroTrust ? network.outputs.mediaSubnetId : ''
     minReplicas: 1

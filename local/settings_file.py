@@ -15,7 +15,7 @@ from local.private import write_private
 
 HOST_KEYS = ("FunctionKey", "MasterKey")
 # App settings that are secrets of this installation, generated like the host keys.
-GENERATED_VALUES = ("SERVICE_KEY", "CALL_TOKEN_KEY")
+GENERATED_VALUES = ("SERVICE_KEY", "CALL_TOKEN_KEY", "MEDIA_ADMIN_KEY")
 
 
 def ensure(sample: Path, target: Path) -> dict:

@@ -3,9 +3,9 @@
 
 `WS /media/{call_id}?token=` is the URL the function app gave ACS when it answered. The token is
 exchanged for the call's session (POST /api/calls/{id}/session) before the socket is accepted: a wrong
-one is refused before a single frame is read. On shutdown the app stops taking calls (health answers
-503, new sockets are refused), lets the calls in progress finish within uvicorn's graceful timeout,
-and ends whatever is left cleanly (transcript sent, session ended).
+one is refused before a single frame is read. On SIGTERM the app stops taking calls (health answers
+503, new sockets are refused), lets the calls in progress finish (MEDIA_DRAIN_SECONDS at most), and
+only then lets uvicorn stop; whatever is left then ends cleanly (transcript sent, session ended).
 """
 
 from __future__ import annotations
@@ -16,8 +16,12 @@ import hmac
 import json
 import logging
 import re
+import signal
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 import httpx
 from starlette.applications import Starlette
@@ -60,10 +64,7 @@ class MediaApp:
         return self._client
 
     def engine(self) -> VoiceEngine:
-        if self._engines is None:
-            from media.engines import engine_factory
-
-            self._engines = engine_factory(self.settings)
+        assert self._engines is not None, "the app's lifespan builds the engine factory"
         return self._engines()
 
     async def health(self, request: Request) -> JSONResponse:
@@ -157,10 +158,46 @@ class MediaApp:
             self.feed.leave(queue)
             left.cancel()
 
+    def drain(self, stop_server: Callable[[], None]) -> None:
+        """Stops taking calls (health answers 503, new sockets are refused), waits for the calls in progress to
+        end, at most MEDIA_DRAIN_SECONDS, then lets the server stop."""
+        if self.draining:
+            return
+        self.draining = True
+        log.info("draining: %d calls in progress", len(self.active))
+
+        async def wait_then_stop() -> None:
+            deadline = time.monotonic() + self.settings.media_drain_seconds
+            while self.active and time.monotonic() < deadline:  # noqa: ASYNC110 (calls end on their own)
+                await asyncio.sleep(0.2)
+            stop_server()
+
+        self._drainer = asyncio.ensure_future(wait_then_stop())
+
+    def _on_terminate(self) -> None:
+        """SIGTERM (a replica being stopped): drain first, then hand the signal to uvicorn, which would otherwise
+        close every call's socket at once."""
+        if threading.current_thread() is not threading.main_thread():
+            return  # a server in a thread (tests) has no signals to take over
+        loop = asyncio.get_running_loop()
+        uvicorn_handler = signal.getsignal(signal.SIGTERM)
+        if not callable(uvicorn_handler):
+            return
+
+        def on_signal(number: int, frame: FrameType | None) -> None:
+            loop.call_soon_threadsafe(self.drain, lambda: uvicorn_handler(number, frame))
+
+        signal.signal(signal.SIGTERM, on_signal)
+
     @asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        self._on_terminate()
+        if self._engines is None:
+            from media.engines import engine_factory
+
+            self._engines = engine_factory(self.settings)  # before the health check passes: no call waits
         yield
-        # uvicorn has stopped listening and waited for the calls within its graceful timeout: end the rest cleanly.
+        # What is left after the drain (or after uvicorn's own graceful timeout) ends cleanly: transcript, session.
         self.draining = True
         calls = list(self.active.values())
         for task in calls:

@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from media import wire
 from media.engine import AudioFormat, CallContext, VoiceEngine
+from media.notices import ENGINE_LOST, notice
 from media.transport import AcsCallSide
 from shared.conversation.events import ConversationEnded, OutEvent
 from shared.conversation.executor import ToolPort
@@ -62,7 +63,14 @@ async def bridge(websocket: WebSocket, call: CallContext, tools: ToolPort, engin
         call = dataclasses.replace(call, audio=AudioFormat(frame.sample_rate, frame.frame_bytes))
     side = AcsCallSide(websocket.send_text, call.audio, emit)
     try:
-        await engine.start(call, side, tools)
+        try:
+            await engine.start(call, side, tools)
+        except Exception as error:  # no engine (the model is unreachable): the caller is told, the call ends
+            log.warning("call %s: the voice engine did not start: %s", call.call_id, type(error).__name__)
+            stats.ended = "the voice engine could not be started"
+            await side.play(notice(ENGINE_LOST, call.audio.sample_rate))
+            await side.drained(GOODBYE_SECONDS)
+            return stats
         if isinstance(frame, wire.AudioData) and frame.data:
             await engine.caller_audio(frame.data)
         receiving = asyncio.ensure_future(_receive(websocket, engine, stats))

@@ -3,7 +3,8 @@ what the caller has heard.
 
 Engines produce audio faster than real time; sending it all at once would make ACS's queue, not us,
 decide what a barge-in cuts, and would make silence timers lie. So audio is queued here in frames
-of at most 20 ms, sliced from the base64 text without decoding it, and sent one per frame time.
+of at most 20 ms, sliced from the base64 text without decoding it, and sent in real time, 60 ms
+ahead at most (what ACS buffers against jitter, and what StopAudio drops).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from media import wire
 from media.engine import AudioFormat
 from shared.conversation.events import OutEvent
 
+LEAD_MS = 60  # agent audio sent ahead of real time, for ACS to absorb the network's jitter
 Send = Callable[[str], Awaitable[None]]
 Emit = Callable[[OutEvent], Awaitable[None]]
 
@@ -30,14 +32,15 @@ def decoded_bytes(data_b64: str) -> int:
 
 
 class AcsCallSide:
-    def __init__(self, send: Send, audio: AudioFormat, emit: Emit) -> None:
+    def __init__(self, send: Send, audio: AudioFormat, emit: Emit, lead_ms: int = LEAD_MS) -> None:
         self._send, self._emit = send, emit
         self.audio = audio
         # The longest slice of base64 that is whole samples and whole base64 quanta (6 bytes) within a frame.
         self._slice = (audio.frame_bytes // 6) * 8
+        self._lead = lead_ms / 1000
         self._frames: deque[str] = deque()
-        self._queued_bytes = self._played_bytes = 0  # of the current answer
-        self._generation = 0  # bumped by stop_audio: a frame taken before it is not sent after it
+        self._queued_bytes = self._sent_bytes = 0  # of the current answer
+        self._heard_until = 0.0  # when what was sent so far will have been played (time.monotonic())
         self._sending = asyncio.Lock()
         self._wake = asyncio.Event()
         self._speaking = False
@@ -46,7 +49,6 @@ class AcsCallSide:
         self.frames_sent = 0
         self.stops_sent = 0
         self.gone = False  # the socket refused a frame: the caller has hung up
-        self.silent_since = time.monotonic()  # when the last agent frame finished playing
         self._player = asyncio.create_task(self._play_out())
 
     # -- CallSide -------------------------------------------------------------------------------
@@ -57,7 +59,7 @@ class AcsCallSide:
         if not self._speaking:  # a new answer: its counters start at zero
             self._speaking = True
             self._idle.clear()
-            self._queued_bytes = self._played_bytes = 0
+            self._queued_bytes = self._sent_bytes = 0
         step = self._slice
         for start in range(0, len(audio_b64), step):
             self._frames.append(audio_b64[start:start + step])
@@ -66,20 +68,18 @@ class AcsCallSide:
 
     async def stop_audio(self) -> None:
         async with self._sending:
-            self._generation += 1
             self._frames.clear()
             self._reset()
             if await self._deliver(wire.STOP_AUDIO):
                 self.stops_sent += 1
 
     def played_ms(self) -> int:
-        return int(self._played_bytes / self.audio.bytes_per_ms)
+        """What was sent, less what ACS still holds to play (the lead)."""
+        sent_ms = self._sent_bytes / self.audio.bytes_per_ms
+        return max(0, int(sent_ms - max(0.0, self._heard_until - time.monotonic()) * 1000))
 
     def queued_ms(self) -> int:
         return int(self._queued_bytes / self.audio.bytes_per_ms)
-
-    def speaking(self) -> bool:
-        return self._speaking
 
     async def emit(self, event: OutEvent) -> None:
         await self._emit(event)
@@ -87,32 +87,42 @@ class AcsCallSide:
     # -- pacing ---------------------------------------------------------------------------------
 
     def _reset(self) -> None:
-        if self._speaking:
-            self.silent_since = time.monotonic()
         self._speaking = False
         self._idle.set()
-        self._queued_bytes = self._played_bytes = 0
+        self._queued_bytes = self._sent_bytes = 0
+        self._heard_until = time.monotonic()
 
     async def _play_out(self) -> None:
-        per_ms = self.audio.bytes_per_ms
+        """Sends each frame once the audio before it is at most `lead` from being played: ACS holds that much
+        (a jitter buffer, dropped by StopAudio), the rest waits here."""
+        per_second = self.audio.bytes_per_ms * 1000
+        loop = asyncio.get_running_loop()
         while True:
-            await self._wake.wait()
-            self._wake.clear()
-            due = time.monotonic()
-            while self._frames:
-                async with self._sending:
-                    if not self._frames:
-                        break
-                    frame, generation = self._frames.popleft(), self._generation
-                    if await self._deliver(wire.audio_out(frame)):
-                        self.frames_sent += 1
+            if not self._frames:
+                if self._speaking:  # the answer is over once its last frame has been played
+                    ends = loop.call_at(loop.time() + max(0.0, self._heard_until - time.monotonic()),
+                                        self._wake.set)  # a timer, not wait_for: no task per frame
+                    await self._wake.wait()
+                    ends.cancel()
+                    if not self._frames and self._speaking and time.monotonic() >= self._heard_until:
+                        self._reset()
+                else:
+                    await self._wake.wait()
+                self._wake.clear()
+                continue
+            ahead = self._heard_until - time.monotonic()
+            if ahead > self._lead:
+                await asyncio.sleep(ahead - self._lead)
+                continue
+            async with self._sending:
+                if not self._frames:
+                    continue
+                frame = self._frames.popleft()
+                if await self._deliver(wire.audio_out(frame)):
+                    self.frames_sent += 1
                 size = decoded_bytes(frame)
-                due += size / per_ms / 1000
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-                if generation == self._generation:  # heard in full (a stop in between reset the count)
-                    self._played_bytes += size
-            if self._speaking and not self._frames:
-                self._reset()
+                self._sent_bytes += size
+                self._heard_until = max(self._heard_until, time.monotonic()) + size / per_second
 
     async def _deliver(self, text: str) -> bool:
         """Sends one frame; a caller already gone loses nothing that matters, and the call's end is the

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from pycep import BicepParser
 
+from media.settings import MediaSettings
 from shared.data.cosmos import CONTAINERS, EXPIRING
 from shared.settings import Settings
 from tests.hosting import ROOT
@@ -37,6 +38,9 @@ LOCAL_ONLY = {
     "LOCAL_DATA_DIR": "the offline index and model files; in Azure the index is Azure AI Search",
     "WEBSITE_HOSTNAME": "App Service sets it on every instance; locally the host does",
 }
+# In the sample, read by the media container only (media/settings.py): not the function app's.
+MEDIA_ONLY = {"FUNCTION_APP_URL", "MEDIA_ADMIN_KEY", "MEDIA_DRAIN_SECONDS", "REALTIME_PROVIDER", "REALTIME_ENDPOINT",
+              "REALTIME_API_KEY", "REALTIME_MODEL", "REALTIME_VOICE", "REALTIME_API_VERSION", "REALTIME_TURN_DETECTION"}
 # In Azure's app settings, not in the sample: read by the platform or the Azure SDKs, not by Settings.
 AZURE_ONLY = {
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Application Insights takes Entra-authenticated writes only",
@@ -122,7 +126,7 @@ def test_every_parameter_and_variable_is_used() -> None:
 
 def test_app_settings_use_exactly_the_names_of_the_sample() -> None:
     in_azure = set(function_app_settings())
-    expected = setting_names(sample_names()) - set(LOCAL_ONLY)
+    expected = setting_names(sample_names()) - set(LOCAL_ONLY) - MEDIA_ONLY
     assert setting_names(in_azure) - set(AZURE_ONLY) == expected, (
         f"only in Bicep: {setting_names(in_azure) - set(AZURE_ONLY) - expected}; "
         f"only in the sample: {expected - setting_names(in_azure)}")
@@ -135,6 +139,9 @@ def test_the_media_container_reads_only_names_of_the_sample() -> None:
     names = set(media["settings"]) | set(media["secretSettings"])
     assert names - set(AZURE_ONLY) <= sample_names() - set(LOCAL_ONLY), names - sample_names() - set(AZURE_ONLY)
     assert "SERVICE_KEY" in media["secretSettings"]
+    assert sample_names() >= MEDIA_ONLY
+    read = {field.alias for field in MediaSettings.model_fields.values()}
+    assert read <= sample_names(), f"media settings missing from the sample: {read - sample_names()}"
 
 
 def test_literal_settings_are_values_the_settings_object_accepts() -> None:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
@@ -34,7 +39,7 @@ from tests.media_harness import free_port, media_app, media_settings, realtime_e
 from tests.test_calls import Call as PhoneCall
 from tests.test_calls import customer_phone
 
-COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 8, "products": 5, "purchases": 6,
+COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 12, "products": 5, "purchases": 6,
            "conversations": 2, "seed": 7}
 ADMIN_KEY = "media-admin-test"
 
@@ -45,6 +50,7 @@ class World:
     simulator: AcsSimulator
     model: ScriptedRealtime
     media_port: int
+    realtime_url: str
     engines: dict[str, Callable[[], VoiceEngine]]  # "make": what the media app builds each call's engine with
     default_engines: Callable[[], VoiceEngine]
     customers: int = 0
@@ -80,7 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterato
             host.start()
             simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
             assert generate_company(host, COMPANY)["result"]["status"] == "complete"
-            yield World(host, simulator, model, media_port, engines, default)
+            yield World(host, simulator, model, media_port, realtime_url, engines, default)
             host.stop()
 
 
@@ -234,9 +240,13 @@ def test_a_three_second_tool_never_leaves_more_than_two_seconds_of_dead_air(worl
     _, stream, _ = world.call(catalog_script, hears=lambda turn: "what products do you have")
     stream.wait_for(lambda: time.monotonic() - stream.agent_frames[-1].at > 0.3)  # the greeting is over
     stream.say(speech(600))
+    model = world.model
+    model.wait_for(lambda: "input_audio_buffer.speech_started" in model.sent_types(model.connections[-1]))
+    time.sleep(0.3)
+    # Speaking after the agent finished is no barge-in: nothing to stop, nothing heard to cut from the model's memory.
+    assert not stream.stops and not model.connections[-1].truncations
     stream.wait_for(lambda: stream.idle)
     spoke = stream.speech_sent[-1]
-    model = world.model
     model.wait_for(lambda: outputs_of(model, "list_products"), 20)
     answered = time.monotonic()
     stream.wait_for(lambda: stream.agent_audio_ms(since=answered) > 1500, 20)  # "we have five products"
@@ -259,12 +269,12 @@ def test_a_dropped_model_connection_is_reopened_with_the_conversation(world: Wor
     time.sleep(1.0)  # the transcript of the answer is in
     connections = len(model.connections)
     dropped = time.monotonic()
-    model.drop()
+    model.drop(first)
     second = model.wait_for(lambda: len(model.connections) > connections and model.connections[-1], 5)
     reopened = time.monotonic() - dropped
     assert reopened < 2.0
     restored = model.wait_for(lambda: [i["content"][0]["text"] for i in second.items if i["type"] == "message"])
-    assert restored[0].startswith("Thank you for calling Contoso Outdoor.")
+    assert "Thank you for calling Contoso Outdoor.".startswith(restored[0])  # what was heard of the greeting
     assert restored[1:3] == ["question 1", "Answer number 1."]
     assert second.sessions and second.sessions[0]["instructions"].startswith("You are the front desk")
     since = time.monotonic()
@@ -283,13 +293,30 @@ def test_a_model_that_cannot_be_reached_again_ends_the_call_with_its_transcript(
     time.sleep(1.0)
     model.refusing = True
     try:
-        model.drop()
-        stream.wait_for(lambda: stream.close_code is not None, 10)  # the media path ends the call
+        dropped = time.monotonic()
+        model.drop(model.connections[-1])
+        stream.wait_for(lambda: stream.close_code is not None, 15)  # the media path ends the call
+        assert stream.agent_audio_ms(since=dropped) > 2000  # after telling the caller
         done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
     finally:
         model.refusing = False
     assert done["output"]["status"] == "ended" and done["output"]["conversation_id"]  # the transcript is kept
     assert [r for r in world.simulator.requests if r.path.endswith(":terminate")]  # and the line hung up
+
+
+def test_a_model_unreachable_from_the_start_is_announced_and_the_call_ends(world: World) -> None:
+    world.model.refusing = True
+    try:
+        customer = customer_phone(world.host, world.customers)
+        world.customers += 1
+        call = PhoneCall(world.host, world.simulator, customer["phone"])
+        stream = world.simulator.media_for(call.connection_id)
+        stream.wait_for(lambda: stream.close_code is not None, 20)
+    finally:
+        world.model.refusing = False
+    assert stream.agent_audio_ms() > 2000  # the notice
+    done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
+    assert done["output"]["status"] == "ended"
 
 
 def test_a_thousand_malformed_frames_crash_nothing_and_the_call_goes_on_with_its_keypad(world: World) -> None:
@@ -360,3 +387,44 @@ def test_transcript_lines_reach_the_watchers_and_the_calls_record(world: World) 
     stream.hang_up()
     done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 30)
     assert done["output"]["conversation_id"] and done["output"]["turns"] >= 1
+
+
+def test_sigterm_drains_the_calls_in_progress_before_the_server_stops(world: World, tmp_path: Path) -> None:
+    """The container's own command (uvicorn media.app:app) in a process: stopped mid-call, it refuses new calls
+    and answers health 503, the call in progress goes on to its end, and only then does the server exit."""
+    call, stream, _ = world.call(lambda context: [Say("Still here for you.")])
+    port = free_port()
+    env = {**os.environ, "LOCAL_SETTINGS_PATH": str(tmp_path / "none.json"), "FUNCTION_APP_URL": world.host.base_url,
+           "SERVICE_KEY": world.host.service_key, "VOICE_ENGINE": "realtime", "REALTIME_ENDPOINT": world.realtime_url,
+           "REALTIME_API_KEY": "test-key", "REALTIME_TURN_DETECTION": "server_vad", "MEDIA_DRAIN_SECONDS": "30"}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "media.app:app", "--host", "127.0.0.1", "--port",
+                               str(port), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    health = f"http://127.0.0.1:{port}/health"
+    try:
+        wait_for(lambda: _status(health) == 200, 20)
+        url = f"ws://127.0.0.1:{port}/media/{call.call_id}?token={call.media_token}"
+        draining = world.simulator.open_media(url)
+        draining.wait_for(lambda: draining.agent_audio_ms() > 300)
+        server.send_signal(signal.SIGTERM)
+        wait_for(lambda: _status(health) == 503)
+        late = world.simulator.open_media(url)
+        late.wait_for(lambda: late.close_code is not None)
+        assert late.refused == 403 and not late.received
+        since = time.monotonic()
+        draining.say(speech(500))
+        draining.wait_for(lambda: draining.agent_audio_ms(since=since) > 500, 20)  # the call goes on
+        assert server.poll() is None
+        draining.hang_up()
+        assert server.wait(20) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
+    finally:
+        if server.poll() is None:
+            server.kill()
+        stream.hang_up()
+
+
+def _status(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=2).status_code
+    except httpx.TransportError:
+        return 0

@@ -11,6 +11,7 @@ import random
 import time
 
 import pytest
+from starlette.websockets import WebSocketDisconnect
 
 from media import wire
 from media.engine import AudioFormat
@@ -113,7 +114,9 @@ async def test_agent_audio_is_sliced_without_decoding_and_paced_in_real_time() -
     sent = [json.loads(text)["audioData"]["data"] for _, text in out.frames]
     assert [decoded_bytes(s) for s in sent] == [960] * 15  # 20 ms frames
     assert "".join(sent) == pcm_b64(300)  # the very text, sliced
-    assert out.frames[-1][0] - started >= 0.26  # 15 frames take 280 ms to send, not a burst
+    assert out.frames[-1][0] - started >= 0.2  # 15 frames go out over 300 ms less the 60 ms lead, not at once
+    assert out.frames[3][0] - started < 0.015  # the 60 ms lead goes at once ...
+    assert out.frames[6][0] - started > 0.05  # ... then real time
     await side.close()
 
 
@@ -147,3 +150,15 @@ def test_16_khz_frames_are_sliced_within_their_640_bytes() -> None:
 
     sizes = asyncio.run(run())
     assert sum(sizes) == 1920 and max(sizes) <= 640
+
+
+async def test_a_caller_gone_mid_answer_stops_the_player_without_an_error() -> None:
+    async def gone(text: str) -> None:
+        raise WebSocketDisconnect(1006)
+
+    side = AcsCallSide(gone, AudioFormat(24000, 960), Collected().emit)
+    await side.play(pcm_b64(200))
+    await side.drained(1)
+    await side.stop_audio()  # a barge-in racing the hang-up
+    assert side.gone and side.frames_sent == 0 and not side._player.done()
+    await side.close()

@@ -11,7 +11,7 @@ import pytest
 
 from local import processes
 from local.stack import Stack
-from local.up import HOST_MARKER, Running, down, host_state, up
+from local.up import HOST_MARKER, MEDIA_MARKER, Running, down, host_state, media_state, up
 from tests.hosting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,15 +20,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_up_twice_starts_once_and_down_stops_only_what_it_recorded(tmp_path: Path) -> None:
     running = up(ROOT, state_dir=tmp_path, port=0)
     try:
-        assert running.started_stack and running.started_host
+        assert running.started_stack and running.started_host and running.started_media
         assert httpx.get(f"{running.base_url}/admin/host/ping").status_code == 200
+        assert httpx.get(f"{running.media_url}/health").json() == {"status": "ok", "calls": 0}
         again = up(ROOT, state_dir=tmp_path, port=0)
         assert (again.base_url, again.started_stack, again.started_host) == (running.base_url, False, False)
-        state = host_state(tmp_path / "host")
-        assert state is not None
+        assert (again.media_url, again.started_media) == (running.media_url, False)
+        state, media = host_state(tmp_path / "host"), media_state(tmp_path / "media")
+        assert state is not None and media is not None
     finally:
         down(ROOT, state_dir=tmp_path)
     assert not processes.is_ours(state["pid"], HOST_MARKER)
+    assert not processes.is_ours(media["pid"], MEDIA_MARKER)
     assert Stack.running(tmp_path / "stack") is None
     assert host_state(tmp_path / "host") is None
 

@@ -88,6 +88,7 @@ class Connection:
     items: list[dict[str, Any]] = field(default_factory=list)
     sessions: list[dict[str, Any]] = field(default_factory=list)
     received: list[str] = field(default_factory=list)  # event types, audio appends included
+    sent: list[str] = field(default_factory=list)  # the types of the events sent back
     truncations: list[dict[str, Any]] = field(default_factory=list)
     cancels: int = 0
     outputs: list[dict[str, Any]] = field(default_factory=list)
@@ -115,11 +116,11 @@ class ScriptedRealtime:
 
     # -- what tests steer -------------------------------------------------------------------------
 
-    def drop(self) -> None:
-        """Breaks every open connection, as a network failure would."""
+    def drop(self, connection: Connection | None = None) -> None:
+        """Breaks `connection` (default: every open one), as a network failure would."""
         assert self._loop is not None
-        for connection in self.connections:
-            self._loop.call_soon_threadsafe(connection.socket.transport.abort)
+        for dropped in [connection] if connection else self.connections:
+            self._loop.call_soon_threadsafe(dropped.socket.transport.abort)
 
     # -- the protocol -----------------------------------------------------------------------------
 
@@ -128,7 +129,13 @@ class ScriptedRealtime:
 
     async def _send(self, connection: Connection, event: dict[str, Any]) -> None:
         event.setdefault("event_id", self._id("event"))
+        connection.sent.append(event["type"])
         await connection.socket.send(json.dumps(event))
+
+    @staticmethod
+    def sent_types(connection: Connection) -> list[str]:
+        """The types of the events the server sent on `connection`, in order."""
+        return list(connection.sent)
 
     def _check(self, connection: ServerConnection, request: Request) -> Response | None:
         if self.refusing:

@@ -9,12 +9,19 @@ from media.settings import MediaSettings
 
 
 def engine_factory(settings: MediaSettings) -> Callable[[], VoiceEngine]:
-    """Makes one engine per call; the cascade (heavy: speech models) is imported only when chosen."""
+    """Makes one engine per call, chosen by VOICE_ENGINE; built when the app starts, so that no caller waits for
+    the realtime engine's imports. The cascade (heavy: speech models) is imported on its first call."""
     if settings.voice_engine == "realtime":
-        from media.engines.realtime import RealtimeEngine, connector
+        from media.engines.realtime import RealtimeEngine, connector, tool_schemas
+        from shared.agents.definitions import agents
 
+        tool_schemas(), agents()  # the tool registry and the agents' YAML, read once per process
         connect = connector(settings)
         return lambda: RealtimeEngine(settings, connect)
-    from media.engines.cascade import CascadeEngine
 
-    return lambda: CascadeEngine(settings)
+    def cascade() -> VoiceEngine:
+        from media.engines.cascade import CascadeEngine
+
+        return CascadeEngine(settings)
+
+    return cascade

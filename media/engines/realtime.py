@@ -27,6 +27,7 @@ import orjson
 
 from media.engine import CallContext, CallSide
 from media.engines import realtime_protocol as protocol
+from media.notices import ENGINE_LOST, notice
 from media.settings import MediaSettings
 from shared.agents.definitions import Agent, agents
 from shared.conversation.events import (
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 FILLER_AFTER_SECONDS = 1.0  # the agent holds the turn and has been silent this long: say a filler
 RECONNECT_SECONDS = 2.0  # a dropped model connection comes back within this, or the call ends
 WATCH_SECONDS = 0.1
+CLOSE_SECONDS = 2.0
 
 
 class Connection(Protocol):
@@ -58,26 +60,46 @@ class Connection(Protocol):
 Connector = Callable[[], Awaitable[Connection]]
 
 
+ENTRA_SCOPES = {"azure_openai": "https://cognitiveservices.azure.com/.default",
+                "voice_live": "https://ai.azure.com/.default"}
+
+
 def connector(settings: MediaSettings) -> Connector:
-    """Opens a Realtime connection through the openai SDK, for the configured provider."""
+    """Opens a Realtime connection through the openai SDK, for the configured provider: OpenAI with its bearer
+    key; Azure OpenAI (GA /openai/v1) and Voice Live with an `api-key`, or without one with the managed
+    identity's Entra token as the bearer."""
     from openai import AsyncOpenAI, omit
 
-    endpoint = settings.realtime_endpoint.rstrip("/")
-    key = settings.realtime_api_key
-    query: dict[str, str] = {}
-    if settings.realtime_provider == "openai":
+    provider, key = settings.realtime_provider, settings.realtime_api_key
+    endpoint, query = settings.realtime_endpoint.rstrip("/"), {}
+    if provider == "voice_live":
+        endpoint, query = f"{endpoint}/voice-live", {"api-version": settings.realtime_api_version}
+    if provider == "openai":
         client = AsyncOpenAI(api_key=key or "unused", base_url=endpoint)
-    else:  # Azure: the key goes in api-key, never as a bearer token
-        base = endpoint + ("/voice-live" if settings.realtime_provider == "voice_live" else "")
-        client = AsyncOpenAI(api_key="unused", base_url=base,
-                             default_headers={"api-key": key, "Authorization": omit})
-        if settings.realtime_provider == "voice_live":
-            query = {"api-version": settings.realtime_api_version}
+    elif key:
+        client = AsyncOpenAI(api_key="unused", base_url=endpoint, default_headers={"api-key": key,
+                                                                                 "Authorization": omit})
+    else:
+        client = AsyncOpenAI(api_key=_entra_token(ENTRA_SCOPES[provider]), base_url=endpoint)
 
     async def connect() -> Connection:
         return await client.realtime.connect(model=settings.realtime_model, extra_query=query).enter()
 
     return connect
+
+
+def _entra_token(scope: str) -> Callable[[], Awaitable[str]]:
+    """The managed identity's token for `scope`, fetched when a connection opens (azure-identity caches it)."""
+    credential: list[Any] = []
+
+    async def token() -> str:
+        if not credential:
+            from azure.identity.aio import DefaultAzureCredential
+
+            credential.append(DefaultAzureCredential())
+        return (await credential[0].get_token(scope)).token
+
+    return token
 
 
 _schemas: list[dict[str, Any]] = []
@@ -100,7 +122,9 @@ class Response:
     done: bool = False
     calls: list[dict[str, Any]] = field(default_factory=list)  # function calls: call_id, name, arguments
     text: list[str] = field(default_factory=list)
+    heard: str | None = None  # what the caller heard of `text` before a barge-in
     executor: ToolExecutor | None = None
+    reported: bool = False  # its TurnEnded went out
 
 
 @dataclass
@@ -125,6 +149,7 @@ class RealtimeEngine:
         self._responses: dict[str, Response] = {}
         self._active: Response | None = None  # the response being generated (not a filler)
         self._items: list[Item] = []  # audio of the current answer, in play order
+        self._playing_out: list[Response] = []  # done, still being played: not reported yet
         self._tool_work = 0  # responses whose tools are running or whose follow-up is awaited
         self._filler: Response | None = None
         self._no_filler = asyncio.Event()
@@ -142,7 +167,10 @@ class RealtimeEngine:
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
         self._call, self._side, self._port = call, side, tools
-        self._facts = call.facts or {"company": "our company", "customer": {"first_name": call.first_name}}
+        # A caller whose number is not on file has no profile: the templates still get every field they name.
+        customer = {"first_name": call.first_name, "last_name": "", "loyalty_tier": "new",
+                    **(call.facts.get("customer") or {})}
+        self._facts = {"company": "our company", **call.facts, "customer": customer}
         self._spawn(self._forward())
         self.state = ConversationState(id=f"chat-{call.session_id}", session_id=call.session_id,
                                        active_agent=call.agent)
@@ -169,14 +197,16 @@ class RealtimeEngine:
 
     async def close(self) -> None:
         self._closing = True
+        for response in self._playing_out:  # the caller hung up during the last words
+            await self._turn_ended(response, [], [])
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self._conn is not None:
-            with contextlib.suppress(Exception):
-                await self._conn.close()
+            with contextlib.suppress(Exception):  # a model slow to answer the closing handshake holds nothing up
+                await asyncio.wait_for(self._conn.close(), CLOSE_SECONDS)
             self._conn = None
 
     # -- the session ----------------------------------------------------------------------------
@@ -252,8 +282,10 @@ class RealtimeEngine:
 
     async def _speech_started(self, event: dict[str, Any]) -> None:
         self._holding = False
-        if self._items or self._active is not None:
+        if self._side.queued_ms() > self._side.played_ms() or self._active is not None:
             await self._barge_in()
+        else:  # the agent had finished: nothing to stop, and all of it was heard
+            self._items = []
 
     async def _committed(self, event: dict[str, Any]) -> None:
         """The caller finished a turn: earlier read-backs may now be confirmed, and the agent owes an answer."""
@@ -326,8 +358,7 @@ class RealtimeEngine:
     async def _response_done(self, event: dict[str, Any]) -> None:
         response = self._response(event)
         response.done = True
-        status = (event.get("response") or {}).get("status")
-        if status == "cancelled":
+        if (event.get("response") or {}).get("status") == "cancelled":
             response.cancelled = True
         if response is self._filler:
             self._filler = None
@@ -339,9 +370,15 @@ class RealtimeEngine:
             self._tool_work += 1
             self._spawn(self._run_tools(response))
             return
-        await self._turn_ended(response, [], [])
-        if not response.calls:
-            self._holding = False
+        if response.calls or response.cancelled or not self._still_playing(response):
+            await self._turn_ended(response, [], [])
+        else:
+            self._playing_out.append(response)  # reported once heard out, or with what was heard of it
+        self._holding = False
+
+    def _still_playing(self, response: Response) -> bool:
+        return any(item.response is response for item in self._items) and (
+            self._side.queued_ms() > self._side.played_ms())
 
     async def _error(self, event: dict[str, Any]) -> None:
         error = event.get("error") or {}
@@ -352,29 +389,35 @@ class RealtimeEngine:
     # -- barge-in -------------------------------------------------------------------------------
 
     async def _barge_in(self) -> None:
-        """The caller speaks over the agent: silence at once, then tell the model what was heard."""
+        """The caller speaks over the agent: silence at once, then tell the model what was heard. The
+        interrupted responses' turns are reported when the server confirms them done (`_response_done`) or
+        when their tools have wound up (`_run_tools`)."""
+        speaking = self._side.queued_ms() > self._side.played_ms()
         played = self._side.played_ms()
-        await self._side.stop_audio()
-        interrupted = {item.response.id: item.response for item in self._items}
+        if speaking:
+            await self._side.stop_audio()
         if self._active is not None:
-            interrupted[self._active.id] = self._active
-            await self._send({"type": "response.cancel"})
+            self._active.cancelled = True
             self._active = None
-        for item in self._items:
-            if item.start_ms + item.length_ms > played:
-                heard = min(max(0, played - item.start_ms), item.length_ms)
-                await self._send(protocol.truncate(item.id, heard))
-        self._items = []
-        for response in interrupted.values():
-            if response.filler or response.cancelled:
-                continue
-            response.cancelled = True
-            if response.done and not response.calls:
-                continue  # its turn was reported when it finished
-            if response.executor is not None:
+            await self._send({"type": "response.cancel"})
+        heard: dict[str, tuple[int, int]] = {}  # response id -> (ms heard, ms it spoke)
+        for item in self._items if speaking else []:
+            ms = min(max(0, played - item.start_ms), item.length_ms)
+            if ms < item.length_ms:
+                await self._send(protocol.truncate(item.id, ms))
+            before = heard.get(item.response.id, (0, 0))
+            heard[item.response.id] = (before[0] + ms, before[1] + item.length_ms)
+            if not item.response.filler:
+                item.response.cancelled = True
+        for response in {item.response.id: item.response for item in self._items}.values():
+            spoken, length = heard.get(response.id, (0, 0))
+            text = "".join(response.text)
+            response.heard = text[:len(text) * spoken // length] if length else ""
+            if response.executor is not None:  # its tools already ran: what they read back cannot be confirmed
                 await self._port.drop_proposals(response.executor.proposals)
-            if not response.done or response.executor is None:
+            if response.done and not response.calls and not response.filler and not response.reported:
                 await self._turn_ended(response, [], [])
+        self._items = []
 
     # -- tools ----------------------------------------------------------------------------------
 
@@ -414,12 +457,14 @@ class RealtimeEngine:
 
     async def _heard(self, response: Response) -> None:
         """Until the response's audio has been played (the call side counts, it does not signal)."""
-        while not response.cancelled and any(i.response is response for i in self._items) and (  # noqa: ASYNC110
-                self._side.queued_ms() > self._side.played_ms()):
+        while not response.cancelled and self._still_playing(response):  # noqa: ASYNC110
             await asyncio.sleep(0.02)
 
     async def _turn_ended(self, response: Response, calls: list[ToolCall], handoffs: list[str]) -> None:
-        said = "".join(response.text).strip()
+        if response.reported:
+            return
+        response.reported = True
+        said = ("".join(response.text) if response.heard is None else response.heard).strip()
         if said:
             self.state.remember("assistant", said, self.state.active_agent)
         self.state.keep(calls)
@@ -435,10 +480,14 @@ class RealtimeEngine:
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             now = time.monotonic()
+            for response in [r for r in self._playing_out if r.reported or not self._still_playing(r)]:
+                self._playing_out.remove(response)
+                await self._turn_ended(response, [], [])
             if self._side.queued_ms() > self._side.played_ms():
                 self._quiet_since = now
                 continue
-            owing = self._holding or self._tool_work > 0 or self._active is not None
+            # Owed an answer, and no response being generated (a filler cannot run beside one).
+            owing = (self._holding or self._tool_work > 0) and self._active is None
             if not owing or self._conn is None:
                 self._quiet_since = now
                 continue
@@ -465,6 +514,7 @@ class RealtimeEngine:
                 if time.monotonic() + delay >= deadline:
                     log.warning("call %s: the model could not be reached again (%s): ending the call",
                                 self._call.call_id, type(error).__name__)
+                    await self._side.play(notice(ENGINE_LOST, self._call.audio.sample_rate))  # the caller is told
                     await self._emit(ConversationEnded("the voice engine could not be reached"))
                     return False
                 await asyncio.sleep(delay)
