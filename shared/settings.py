@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     local_data_dir: Path = Field(Path(".local/data"), alias="LOCAL_DATA_DIR")
     # The same floor for the local index's reranker, calibrated on the hard set's dev split
     # (`bench/retrieval.py --fit`) with the offline MiniLM embeddings.
-    local_search_min_relevance: float = Field(0.15, alias="LOCAL_SEARCH_MIN_RELEVANCE", ge=0, le=1)
+    local_search_min_relevance: float = Field(0.29, alias="LOCAL_SEARCH_MIN_RELEVANCE", ge=0, le=1)
     # Empty: the offline MiniLM model. Else an OpenAI-compatible endpoint (Azure OpenAI: .../openai/v1/).
     embedding_base_url: str = Field("", alias="EMBEDDING_BASE_URL")
     embedding_api_key: str = Field("", alias="EMBEDDING_API_KEY", repr=False)

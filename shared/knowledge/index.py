@@ -21,12 +21,15 @@ import numpy as np
 from pydantic import BaseModel
 
 from shared.knowledge.chunks import Chunk
-from shared.knowledge.ranking import coverage, idf, named_document, relevance, terms
+from shared.knowledge.ranking import coverage, idf, named_document, named_words, relevance, terms
 
 CANDIDATES = 50  # per ranking, before fusion
-# Keyword search uses the question's rarest words only: they carry BM25's weight, while a word found
-# in thousands of chunks costs time and adds little (and long questions have many).
+# Keyword search uses the question's rarest words only: they carry BM25's weight (long questions
+# have many words), and a word found in more chunks than MAX_POSTINGS is left out: scoring its
+# postings costs about a millisecond a thousand here (bench/ingest.py at 100,000 chunks) and so
+# common a word adds little. It still counts for the reranker's coverage.
 QUERY_WORDS = 8
+MAX_POSTINGS = 2000
 RERANKED = 30  # fused candidates the reranker scores
 RRF_K = 60  # the constant of reciprocal rank fusion (Azure AI Search uses 60 too)
 
@@ -192,7 +195,7 @@ class LocalHybridIndex:
         known = dict(db.execute(f"SELECT term, chunks FROM terms WHERE term IN ({','.join('?' * len(words))})",
                                 sorted(words)).fetchall())
         ranked: dict[str, float] = {}
-        rarest = sorted(known, key=lambda term: known[term])[:QUERY_WORDS]
+        rarest = sorted((t for t in known if known[t] <= MAX_POSTINGS), key=known.__getitem__)[:QUERY_WORDS]
         for ranking in (self._by_words(db, rarest), self._by_meaning(loaded, query)):
             for rank, chunk_id in enumerate(ranking, 1):
                 ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
@@ -201,6 +204,7 @@ class LocalHybridIndex:
             "SELECT id, document, page, text, vector, title, section, words FROM chunks "
             f"WHERE id IN ({','.join('?' * len(fused))})", [chunk_id for chunk_id, _ in fused])}
         weights = {term: idf(known.get(term, 0), len(loaded.ids)) for term in words}
+        named = named_words(words, loaded.titles.values())
         hits = []
         for chunk_id, score in fused:
             if (row := rows.get(chunk_id)) is None:
@@ -208,10 +212,10 @@ class LocalHybridIndex:
             _, document, page, passage, blob, title, section, found = row
             cosine = float(np.frombuffer(blob, dtype=np.float32) @ query)
             covered = coverage(weights, set(found.split()))
-            named = named_document(words, loaded.titles.get(title, set()), loaded.titles.values())
+            in_named = named_document(named, loaded.titles.get(title, set()))
             hits.append((Hit(id=chunk_id, document=document, page=page, text=passage, title=title, section=section,
-                             score=round(score, 6), relevance=round(relevance(cosine, covered, named), 4)),
-                         (cosine, covered, named)))
+                             score=round(score, 6), relevance=round(relevance(cosine, covered, in_named), 4)),
+                         (cosine, covered, in_named)))
         return sorted(hits, key=lambda found: (-found[0].relevance, -found[0].score))
 
     @staticmethod
