@@ -8,9 +8,9 @@ not repeat; facts sit in tables and lists; text flows across page breaks as in r
 headers and footers repeat on every page. Questions name the document (the only way to tell two
 editions apart), some are long and in several parts, some have no answer in any document.
 
-Each fact is either `dev` (tune on it) or `test` (report it), decided by the fact, so no test
-question shares its fact with a dev question. `python -m bench.hard_corpus OUT_DIR` writes the
-files and `questions.json`.
+Each section is either `dev` (tune on it) or `test` (report it) in every edition of its family,
+so that no test question shares a section, nor the wording asked about it, with a dev question.
+`python -m bench.hard_corpus OUT_DIR` writes the files and `questions.json`.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class Section:
     questions: list[str]  # formatted with {doc} (a way of naming the edition) and the edition's values
     filler: int = 3  # boilerplate paragraphs after the body: what pushes facts across pages
     only: tuple[str, ...] = ()  # editions that have this section (all when empty)
+    answer: int = 0  # the body paragraph that answers; when not the first, a page break comes before it
 
 
 @dataclass
@@ -92,6 +93,7 @@ PLAN = Family("plan", "pdf", {
         "hours": "8 am to 8 pm", "kids": "13", "sim": "5", "tether": "not allowed", "hotspot_cap": "0",
         "reconnect": "15", "wifi_calls": "not available", "esim": "", "credit": "50", "bill_day": "the 1st",
         "upgrade": "18", "refer": "20", "refer_cap": "5", "loyalty": "10 percent after 3 years",
+        "ombudsman": "eight weeks",
     },
     "Connect Mobile Plan 2026.pdf": {
         "title": "Connect Mobile Plan - Terms of Service, 2026 edition",
@@ -103,7 +105,7 @@ PLAN = Family("plan", "pdf", {
         "hours": "7 am to 10 pm", "kids": "12", "sim": "3", "tether": "allowed up to a cap", "hotspot_cap": "15",
         "reconnect": "10", "wifi_calls": "available on all plans", "esim": "yes", "credit": "75",
         "bill_day": "a day the customer chooses", "upgrade": "12", "refer": "25", "refer_cap": "10",
-        "loyalty": "15 percent after 2 years",
+        "loyalty": "15 percent after 2 years", "ombudsman": "six weeks",
     },
 }, [
     Section("Monthly charges", [
@@ -153,6 +155,19 @@ PLAN = Family("plan", "pdf", {
         "The disputed amount is not due while we investigate, and we answer within 10 working days.",
     ], ["How long do I have to dispute a charge on my bill under {doc}?",
         "What are the steps to dispute a bill on {doc}?"], filler=4),
+    Section("Making a complaint", [
+        "We want to put things right the first time. A customer who is unhappy with any part of the service "
+        "can complain by phone, in the app, by email or by letter, and may ask someone else to complain for them.",
+        "- the agent who takes the complaint logs it with a reference number and reads it back;",
+        "- the agent tries to resolve it on the same call, and offers a call back if not;",
+        "- a complaint not resolved on the call goes to the complaints team, who write within five working days;",
+        "- the complaints team may offer a credit, a fee waiver or a change to the account;",
+        "- the customer is told in writing what was decided and why.",
+        "Customers in vulnerable circumstances are given a named case handler for the whole complaint.",
+        "Complaints about a charge follow the dispute steps instead, so that the charge is put on hold.",
+        "If the complaint is still open after {ombudsman}, or the customer disagrees with our final answer, "
+        "the customer may take it to the independent telecoms ombudsman free of charge.",
+    ], ["How long must I wait before I can take a complaint to the ombudsman under {doc}?"], filler=1, answer=8),
     Section("Device protection", [
         "Device protection costs {protection} dollars a month and covers loss, theft and accidental damage.",
         "Each approved claim has an excess of {excess} dollars. A customer may make up to {claims} claims in "
@@ -215,6 +230,7 @@ FIBRE = Family("fibre", "pdf", {
         "down": "100", "up": "20", "router": "Hub One", "install": "49", "install_days": "ten working days",
         "static_ip": "not offered", "return_days": "30", "unreturned": "60", "fault_fix": "three working days",
         "compensation": "5", "mesh": "sold separately for 80 dollars", "data": "unlimited", "contract": "12",
+        "move_fee": "65",
         "tv": "not available", "speed_floor": "50",
     },
     "Fibre Home Premium Guide.pdf": {
@@ -223,6 +239,7 @@ FIBRE = Family("fibre", "pdf", {
         "down": "900", "up": "300", "router": "Hub Max", "install": "0", "install_days": "five working days",
         "static_ip": "included at no charge", "return_days": "45", "unreturned": "120",
         "fault_fix": "the next working day", "compensation": "10", "mesh": "included, two units",
+        "move_fee": "0",
         "data": "unlimited", "contract": "18", "tv": "included with 80 channels", "speed_floor": "600",
     },
 }, [
@@ -252,6 +269,16 @@ FIBRE = Family("fibre", "pdf", {
         "{compensation} dollars of compensation automatically.",
     ], ["How quickly are faults fixed with {doc}?",
         "My internet has been down for a week on {doc}, how much compensation do I get for each day?"], filler=4),
+    Section("Moving home", [
+        "Tell us at least a month before the move. We check that the service is available at the new address "
+        "and book the engineer for the day the customer moves in, so that the line is live when they arrive.",
+        "- the router and any mesh units go with the customer and are plugged in the same way;",
+        "- the old line stops at midnight on the moving day;",
+        "- the monthly price stays the same if the package is available at the new address;",
+        "- a customer moving abroad or to an address we cannot serve may leave without an early exit fee.",
+        "The minimum term carries over to the new address and does not start again.",
+        "A move booked with less than a month's notice costs {move_fee} dollars for the engineer's visit.",
+    ], ["What does it cost to move my broadband at short notice with {doc}?"], filler=1, answer=6),
     Section("Whole-home Wi-Fi", [
         "Mesh Wi-Fi units are {mesh}.",
     ], ["Are mesh wifi extenders included with {doc}?"]),
@@ -398,6 +425,7 @@ class Block:
     kind: str  # heading1, heading2, para, item, row
     text: str
     fact: tuple[int, int] | None = None  # (section, body paragraph) for the facts' pages
+    new_page: bool = False  # the answer of a section that runs over a page break
 
 
 def blocks(family: Family, name: str) -> list[Block]:
@@ -415,7 +443,7 @@ def blocks(family: Family, name: str) -> list[Block]:
         out.append(Block("heading2", f"{chapter}.{number} {section.heading}" if chapter else section.heading))
         for ordinal, paragraph in enumerate(section.body):
             kind = "item" if paragraph.startswith("- ") else "row" if paragraph.startswith("| ") else "para"
-            out.append(Block(kind, paragraph.format(**values), (index, ordinal)))
+            out.append(Block(kind, paragraph.format(**values), (index, ordinal), 0 < section.answer == ordinal))
         rng = _seeded(family.key, index)
         for _ in range(section.filler * family.density):
             out.append(Block("para", " ".join(rng.sample(FILLER, 4))))
@@ -439,30 +467,28 @@ def write_pdf(path: Path, title: str, content: list[Block]) -> dict[tuple[int, i
     document.set_auto_page_break(True, margin=15)
     document.add_page()
     pages: dict[tuple[int, int], int] = {}
-    ends: dict[tuple[int, int], int] = {}
     for block in content:
         size, style = {"heading1": (15, "B"), "heading2": (12, "B")}.get(block.kind, (10, ""))
         document.set_font("Helvetica", style=style, size=size)
         if block.kind.startswith("heading"):
             document.ln(2)
+        if block.new_page:
+            document.add_page()
         if block.fact and block.fact not in pages:
             pages[block.fact] = document.page_no()
         text = block.text.replace("- ", "* ", 1) if block.kind == "item" else block.text
         if block.kind == "row":
             text = "    ".join(cell.strip() for cell in block.text.strip("| ").split("|"))
         document.multi_cell(0, 5 if size == 10 else 7, text, new_x="LMARGIN", new_y="NEXT")
-        if block.fact:
-            ends[block.fact] = document.page_no()
     document.output(str(path))
-    # A fact that runs over a page break is cited where it starts; the question says it spans.
-    return pages | {(section, -1): page for (section, _), page in ends.items()}
+    return pages
 
 
 def paged(content: list[Block], lines_per_page: int) -> list[list[Block]]:
     """Pages of about `lines_per_page` blocks (DOCX, Markdown and text have no layout of their own)."""
     pages: list[list[Block]] = [[]]
     for block in content:
-        if len(pages[-1]) >= lines_per_page and block.kind not in ("row", "item"):
+        if block.new_page or (len(pages[-1]) >= lines_per_page and block.kind not in ("row", "item")):
             pages.append([])
         pages[-1].append(block)
     return pages
@@ -511,16 +537,17 @@ def questions_for(family: Family, name: str, facts: dict[tuple[int, int], int]) 
     for index, section in enumerate(family.sections):
         if section.only and name not in section.only:
             continue
-        page = facts[(index, 0)]
-        spans = facts.get((index, -1), page) != page
+        page = facts[(index, section.answer)]
+        spans = facts[(index, 0)] != page
         parts = section.questions
+        split = split_of(family.key, section.heading)
         # A question in two parts, both answered by the section: the long, multi-part kind.
         combined = [f"{parts[0]} Also, {parts[1][0].lower()}{parts[1][1:]}"] if len(parts) > 1 else []
         for ordinal, template in enumerate(parts + combined):
             rng = _seeded(name, index, ordinal)
             question = template.format(**{**values, "doc": rng.choice(names)})
             if ordinal == len(parts):
-                found.append({"question": question, "document": name, "page": page, "split": split_of(name, index),
+                found.append({"question": question, "document": name, "page": page, "split": split,
                               "kind": "multi"})
                 continue
             long = rng.random() < 0.25
@@ -528,8 +555,7 @@ def questions_for(family: Family, name: str, facts: dict[tuple[int, int], int]) 
             if long:
                 question = rng.choice(PREAMBLES) + question[0].lower() + question[1:] + \
                     " I just want to be sure before I decide anything, thanks."
-            found.append({"question": question, "document": name, "page": page, "split": split_of(name, index),
-                          "kind": kind})
+            found.append({"question": question, "document": name, "page": page, "split": split, "kind": kind})
     return found
 
 
