@@ -96,6 +96,17 @@ async def candidates(index: LocalHybridIndex, questions: list[dict], embedder: M
     return found
 
 
+def fused_only(cases: list[tuple]) -> list[tuple[dict, list]]:
+    """Without the reranker: the fusion's order, the cosine as relevance (what the index did before)."""
+    return [(q, by_page([hits[i].model_copy(update={"relevance": float(features[i][0])})
+                         for i in np.argsort([-h.score for h in hits], kind="stable")])) for q, hits, features in cases]
+
+
+def best_floor(results: list[tuple[dict, list]]) -> float:
+    return max(np.arange(0.02, 0.9, 0.01), key=lambda floor: sum(scores(results, floor)[k] for k in (
+        "recall@5 page+-1", "MRR@10 page", "no-answer precision", "no-answer recall")))
+
+
 def reranked(cases: list[tuple], weights: tuple[float, ...]) -> list[tuple[dict, list]]:
     results = []
     for q, hits, features in cases:
@@ -127,6 +138,16 @@ async def fit(dev: tuple[LocalHybridIndex, list[dict]], sample: tuple[LocalHybri
     print(f"best on dev: WEIGHTS = {best[1]}, floor {best[2]} (sum of the four figures {best[0]:.3f})")
 
 
+async def compare(dev: tuple[LocalHybridIndex, list[dict]], test: tuple[LocalHybridIndex, list[dict]],
+                  embedder: MiniLmEmbedder) -> None:
+    """The test split with and without the reranker, each at the floor best for it on the dev split."""
+    dev_cases, test_cases = await candidates(*dev, embedder), await candidates(*test, embedder)
+    for label, rank in (("fusion only, cosine floor", fused_only),
+                        ("with the reranker", lambda cases: reranked(cases, ranking.WEIGHTS))):
+        floor = best_floor(rank(dev_cases))
+        report(f"hard set, test split, {label} {floor:.2f}", rank(test_cases), floor)
+
+
 async def evaluate(arguments: argparse.Namespace) -> None:
     embedder = MiniLmEmbedder()
     floor = Settings(_env_file=None).local_search_min_relevance if arguments.floor is None else arguments.floor
@@ -136,6 +157,8 @@ async def evaluate(arguments: argparse.Namespace) -> None:
         hard_base, hard_questions = await indexed(Path(workdir) / "hard", hard_corpus.build, embedder)
         hard = {split: await run(hard_base, [q for q in hard_questions if q["split"] == split])
                 for split in ("dev", "test")}
+        split = {name: [q for q in hard_questions if q["split"] == name] for name in ("dev", "test")}
+        await compare((hard_base._index, split["dev"]), (hard_base._index, split["test"]), embedder)
         if arguments.fit:
             await fit((hard_base._index, [q for q in hard_questions if q["split"] == "dev"]),
                       (sample_base._index, sample_questions), embedder)
