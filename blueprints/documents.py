@@ -89,7 +89,9 @@ async def search_documents(req: func.HttpRequest) -> func.HttpResponse:
     from shared.settings import get_settings
 
     request = query(req, SearchRequest)
-    hits = await knowledge_base(get_settings()).search(request.q, request.top)
+    # Every page with its relevance, the floor not applied: what an admin checks the index with (the agents'
+    # tool applies the floor).
+    hits = await knowledge_base(get_settings()).search(request.q, request.top, min_relevance=0.0)
     return json_response(dump(SearchAnswer(query=request.q, hits=hits)))
 
 

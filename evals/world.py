@@ -12,21 +12,23 @@ import copy
 import hashlib
 import json
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
 from local import sample_corpus
 from shared.data.order_policy import cancel_refusal, return_refusal
+from shared.knowledge.base import KnowledgeBase
 from shared.knowledge.embeddings import Embedder
+from shared.knowledge.index import Hit, LocalHybridIndex, always_current
 from shared.settings import Settings
 from shared.tools import cases
 from shared.tools.contact import ContactError, contact_read_back, e164, valid_email
-from shared.tools.knowledge import MIN_RELEVANCE
+from shared.tools.knowledge import grounding
 from shared.tools.orders import cancel_read_back, not_own_order, order_id_of
 from shared.tools.registry import ToolResult
 from shared.tools.runner import checked
@@ -35,22 +37,6 @@ from shared.websearch.port import WebPage
 WORLD = Path(__file__).parent / "world.yaml"
 POLICY = Settings.model_construct()  # the order policy's default windows, whatever this machine's settings say
 OTHER_CUSTOMER = "I can only act for the verified caller of this conversation"
-
-
-def documents() -> list[dict[str, Any]]:
-    """The sample corpus as the index holds it: one passage a page, with its heading and page furniture."""
-    passages = []
-    for document, title, pages in (("Returns Policy.pdf", "returns policy", sample_corpus.RETURNS),
-                                   ("Warranty Terms.pdf", "warranty", sample_corpus.WARRANTY),
-                                   ("Product Care Manual.pdf", "product care", sample_corpus.CARE_ITEMS),
-                                   ("Shipping Guide.docx", "shipping guide", sample_corpus.SHIPPING)):
-        for number, (heading, body) in enumerate(pages, 1):
-            furniture = f" Page {number} of {len(pages)}" if document.endswith(".pdf") else ""
-            passages.append({"document": document, "page": number,
-                             "text": f"Contoso Outdoor {title}: {heading} {body}{furniture}"})
-    for section in sample_corpus.FAQ.split("## ")[1:]:
-        passages.append({"document": "FAQ.md", "page": 1, "text": section.replace("\n", " ").strip()})
-    return passages
 
 
 def moment(text: str) -> datetime:
@@ -83,20 +69,23 @@ class World:
 
 
 class Knowledge:
-    """Passages ranked by cosine similarity of the same embeddings, under the tool's relevance floor."""
+    """The sample corpus in a real local index, searched as the tool searches it: one passage a page,
+    reranked, under the local index's relevance floor. Built on the first search (~2 s)."""
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
-        self.passages = documents()
-        self._vectors: np.ndarray | None = None
+        self._folder = tempfile.TemporaryDirectory(prefix="eval-knowledge-")
+        self._base: KnowledgeBase | None = None
 
-    async def search(self, query: str, top: int) -> list[dict[str, Any]]:
-        if self._vectors is None:
-            self._vectors = await self._embedder.embed([p["text"] for p in self.passages])
-        scores = self._vectors @ (await self._embedder.embed([query]))[0]
-        ranked = [int(i) for i in np.argsort(-scores)[:top] if scores[int(i)] >= MIN_RELEVANCE]
-        return [{"text": self.passages[i]["text"],
-                 "citation": f"{self.passages[i]['document']}, page {self.passages[i]['page']}"} for i in ranked]
+    async def search(self, query: str, top: int) -> list[Hit]:
+        if self._base is None:
+            folder = Path(self._folder.name)
+            base = KnowledgeBase(self._embedder, LocalHybridIndex(folder / "index.sqlite3", self._embedder.dimensions),
+                                 Settings().local_search_min_relevance)
+            for path in sample_corpus.build(folder / "corpus"):
+                await base.ingest(path.name, path.read_bytes(), always_current)
+            self._base = base
+        return await self._base.search(query, top)
 
 
 def _digest(name: str, arguments: dict[str, Any]) -> str:
@@ -310,8 +299,7 @@ class WorldTools:
         return {"status": "outbox", "to": self.me["email"], "subject": subject}
 
     async def search_knowledge_base(self, query: str, top: int = 3) -> dict[str, Any]:
-        passages = await self._knowledge.search(query, top)
-        return {"passages": passages, "grounded": bool(passages)}
+        return grounding(await self._knowledge.search(query, top))
 
     async def web_search(self, query: str, top: int = 3) -> dict[str, Any]:
         page = WebPage.of(f"{self.world.company} opens a store in Denver", "https://contoso-outdoor.example/news/denver",

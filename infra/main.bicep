@@ -278,6 +278,7 @@ var functionAppSettings = {
   SEARCH_ENDPOINT: search.outputs.endpoint
   SEARCH_KEY: ''
   SEARCH_INDEX: 'knowledge'
+  SEARCH_MIN_RELEVANCE: '0.5'
   EMBEDDING_BASE_URL: ai.outputs.openAiBaseUrl
   EMBEDDING_API_KEY: ''
   EMBEDDING_MODEL: embeddingModel.name

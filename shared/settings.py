@@ -69,7 +69,13 @@ class Settings(BaseSettings):
     cosmos_database: str = Field("callcenter", alias="COSMOS_DATABASE")
     search_endpoint: str = Field("", alias="SEARCH_ENDPOINT")
     search_key: str = Field("", alias="SEARCH_KEY", repr=False)
+    # Hits below this relevance ground no answer. Azure AI Search: the semantic ranker's score / 4;
+    # 0.5 (a ranker score of 2, "somewhat relevant" in its documentation) until measured on real content.
+    search_min_relevance: float = Field(0.5, alias="SEARCH_MIN_RELEVANCE", ge=0, le=1)
     local_data_dir: Path = Field(Path(".local/data"), alias="LOCAL_DATA_DIR")
+    # The same floor for the local index's reranker, calibrated on the hard set's dev split
+    # (`bench/retrieval.py --fit`) with the offline MiniLM embeddings.
+    local_search_min_relevance: float = Field(0.29, alias="LOCAL_SEARCH_MIN_RELEVANCE", ge=0, le=1)
     # Empty: the offline MiniLM model. Else an OpenAI-compatible endpoint (Azure OpenAI: .../openai/v1/).
     embedding_base_url: str = Field("", alias="EMBEDDING_BASE_URL")
     embedding_api_key: str = Field("", alias="EMBEDDING_API_KEY", repr=False)

@@ -36,6 +36,7 @@ LOCAL_ONLY = {
     "AzureWebJobsFeatureFlags": "EnableWorkerIndexing is the default for the Python v2 model in Azure",
     "COSMOS_VERIFY_TLS": "only the local Cosmos stand-in serves a self-signed certificate",
     "LOCAL_DATA_DIR": "the offline index and model files; in Azure the index is Azure AI Search",
+    "LOCAL_SEARCH_MIN_RELEVANCE": "the floor of the offline index's reranker; Azure AI Search has its own",
     "WEBSITE_HOSTNAME": "App Service sets it on every instance; locally the host does",
 }
 # In the sample, read by the media container only (media/settings.py): not the function app's.

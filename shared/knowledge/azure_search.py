@@ -51,6 +51,9 @@ class AzureSearchIndex:
             SimpleField(name="document", type=SearchFieldDataType.String, filterable=True),
             SimpleField(name="page", type=SearchFieldDataType.Int32),
             SearchableField(name="text", type=SearchFieldDataType.String, analyzer_name="en.microsoft"),
+            # The title and headings are matched too: a heading often says what its paragraph does not.
+            SearchableField(name="title", type=SearchFieldDataType.String, analyzer_name="en.microsoft"),
+            SearchableField(name="section", type=SearchFieldDataType.String, analyzer_name="en.microsoft"),
             SearchField(name="vector", type=SearchFieldDataType.Collection(SearchFieldDataType.Single),
                         searchable=True, vector_search_dimensions=self._dimensions,
                         vector_search_profile_name=PROFILE),
@@ -61,7 +64,10 @@ class AzureSearchIndex:
                                        profiles=[VectorSearchProfile(name=PROFILE,
                                                                      algorithm_configuration_name=ALGORITHM)]),
             semantic_search=SemanticSearch(configurations=[SemanticConfiguration(
-                name=SEMANTIC, prioritized_fields=SemanticPrioritizedFields(content_fields=[SemanticField("text")]))]),
+                name=SEMANTIC, prioritized_fields=SemanticPrioritizedFields(
+                    title_field=SemanticField(field_name="title"),
+                    content_fields=[SemanticField(field_name="text")],
+                    keywords_fields=[SemanticField(field_name="section")]))]),
         ))
         self._ensured = True
 
@@ -104,7 +110,8 @@ class AzureSearchIndex:
         results = await self._client.search(
             search_text=text, top=top, query_type="semantic", semantic_configuration_name=SEMANTIC,
             vector_queries=[VectorizedQuery(vector=vector.tolist(), k_nearest_neighbors=top, fields="vector")],
-            select=["id", "document", "page", "text"])
+            select=["id", "document", "page", "text", "title", "section"])
         # The semantic reranker scores 0 to 4.
-        return [Hit(id=r["id"], document=r["document"], page=r["page"], text=r["text"], score=r["@search.score"],
+        return [Hit(id=r["id"], document=r["document"], page=r["page"], text=r["text"], title=r.get("title") or "",
+                    section=r.get("section") or "", score=r["@search.score"],
                     relevance=(r.get("@search.reranker_score") or 0.0) / 4) async for r in results]

@@ -78,7 +78,10 @@ def _docx(data: bytes) -> list[Page]:
             pages.append(current)
             current = []
         if paragraph.text.strip():
-            current.append(paragraph.text)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            level = style.removeprefix("Heading ") if style.startswith("Heading ") else "1" if style == "Title" else ""
+            # Headings as Markdown marks them: the chunker reads structure from the text alone.
+            current.append(("#" * int(level) + " " if level.isdigit() else "") + paragraph.text)
     pages.append(current)
     return [Page(number, _clean("\n".join(lines))) for number, lines in enumerate(pages, 1)]
 
@@ -92,4 +95,6 @@ def _text(data: bytes) -> list[Page]:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"[ \t]+", " ", re.sub(r"-\n(?=\w)", "", text)).strip()
+    # A wide gap inside a line separates table cells (pypdf keeps it): kept as a cell mark.
+    text = re.sub(r"(?<=\S)[ \t]{3,}(?=\S)", " | ", re.sub(r"-\n(?=\w)", "", text))
+    return re.sub(r"[ \t]+", " ", text).strip()

@@ -8,11 +8,12 @@ rankings are fused by reciprocal rank, as Azure AI Search fuses its hybrid queri
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -20,16 +21,17 @@ import numpy as np
 from pydantic import BaseModel
 
 from shared.knowledge.chunks import Chunk
+from shared.knowledge.ranking import coverage, idf, named_document, named_words, relevance, terms
 
 CANDIDATES = 50  # per ranking, before fusion
+# Keyword search uses the question's rarest words only: they carry BM25's weight (long questions
+# have many words), and a word found in more chunks than MAX_POSTINGS is left out: scoring its
+# postings costs about a millisecond a thousand here (bench/ingest.py at 100,000 chunks) and so
+# common a word adds little. It still counts for the reranker's coverage.
+QUERY_WORDS = 8
+MAX_POSTINGS = 2000
+RERANKED = 30  # fused candidates the reranker scores
 RRF_K = 60  # the constant of reciprocal rank fusion (Azure AI Search uses 60 too)
-# Words that match nearly every chunk: in a keyword query they only add noise to BM25.
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "for", "from", "had",
-    "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "should",
-    "so", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we",
-    "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
-))
 
 
 class Hit(BaseModel):
@@ -37,8 +39,12 @@ class Hit(BaseModel):
     document: str
     page: int
     text: str
-    score: float  # the fused rank score: orders hits, says nothing of relevance on its own
-    relevance: float  # 0..1: cosine similarity to the query locally, the semantic reranker's in Azure
+    score: float  # the fused rank score of the first retrieval: orders one query's hits, nothing more
+    # 0..1, comparable across queries: the reranker's probability locally (shared/knowledge/ranking.py),
+    # the semantic ranker's score / 4 in Azure. Each backend's floor is a setting.
+    relevance: float
+    title: str = ""
+    section: str = ""
 
 
 # Asked right before a document's new chunks are committed: False drops them (the file was
@@ -70,6 +76,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_document ON chunks (document);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunk_words USING fts5(text, id UNINDEXED, tokenize='porter unicode61');
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, chunks INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS generation (value INTEGER NOT NULL);
 INSERT INTO generation SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM generation);
 """
@@ -94,8 +101,17 @@ class LocalHybridIndex:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(SCHEMA)
-        # (generation, ids, matrix), replaced whole so that concurrent searches see one consistent set.
-        self._vectors: tuple[int, list[str], np.ndarray] = (-1, [], np.zeros((0, dimensions), dtype=np.float32))
+            columns = {row[1] for row in db.execute("PRAGMA table_info(chunks)")}
+            for column in {"title", "section", "words"} - columns:  # an index from before these columns
+                db.execute(f"ALTER TABLE chunks ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        # What searches read, replaced whole so that concurrent searches see one consistent set.
+        self._loaded = _Loaded(-1, [], np.zeros((0, dimensions), dtype=np.float32), {})
+        self._readers = threading.local()  # a connection per searching thread: opening one costs milliseconds
+
+    def _reader(self) -> sqlite3.Connection:
+        if getattr(self._readers, "db", None) is None:
+            self._readers.db = sqlite3.connect(self._path, timeout=30)
+        return self._readers.db
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -135,13 +151,23 @@ class LocalHybridIndex:
         chunks after this commit, since it deletes the file first and then waits for this lock.
         """
         with self._lock, self._connect() as db:
-            old = [row[0] for row in db.execute("SELECT id FROM chunks WHERE document = ?", (document,))]
-            db.executemany("DELETE FROM chunk_words WHERE id = ?", [(i,) for i in old])
+            old = db.execute("SELECT id, words FROM chunks WHERE document = ?", (document,)).fetchall()
+            db.executemany("DELETE FROM chunk_words WHERE id = ?", [(row[0],) for row in old])
             db.execute("DELETE FROM chunks WHERE document = ?", (document,))
-            db.executemany("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)",
-                           [(c.id, c.document, c.page, c.text, v.astype(np.float32).tobytes())
-                            for c, v in zip(chunks, vectors, strict=True)])
-            db.executemany("INSERT INTO chunk_words (text, id) VALUES (?, ?)", [(c.text, c.id) for c in chunks])
+            words = [terms(c.indexed) for c in chunks]
+            db.executemany("INSERT INTO chunks (id, document, page, text, vector, title, section, words) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(c.id, c.document, c.page, c.text, v.astype(np.float32).tobytes(), c.title, c.section,
+                             " ".join(sorted(w))) for c, v, w in zip(chunks, vectors, words, strict=True)])
+            db.executemany("INSERT INTO chunk_words (text, id) VALUES (?, ?)", [(c.indexed, c.id) for c in chunks])
+            counts: Counter[str] = Counter()
+            for found in words:
+                counts.update(found)
+            for _, old_words in old:
+                counts.subtract(old_words.split())
+            db.executemany("INSERT INTO terms VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET chunks = chunks + ?",
+                           [(term, n, n) for term, n in counts.items() if n])
+            db.execute("DELETE FROM terms WHERE chunks <= 0")
             db.execute("UPDATE generation SET value = value + 1")
             if still_current is not None and not still_current():
                 db.rollback()
@@ -152,51 +178,79 @@ class LocalHybridIndex:
         with self._lock, self._connect() as db:
             count = db.execute("DELETE FROM chunks").rowcount
             db.execute("DELETE FROM chunk_words")
+            db.execute("DELETE FROM terms")
             db.execute("UPDATE generation SET value = value + 1")
         return count
 
     def search_now(self, text: str, vector: np.ndarray, top: int) -> list[Hit]:
-        with self._connect() as db:
-            ids, matrix = self._current_vectors(db)
-            ranked: dict[str, float] = {}
-            for ranking in (self._by_words(db, text), self._by_meaning(ids, matrix, vector)):
-                for rank, chunk_id in enumerate(ranking, 1):
-                    ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
-            best = sorted(ranked.items(), key=lambda item: -item[1])[:top]
-            rows = {row[0]: row for row in db.execute(
-                f"SELECT id, document, page, text, vector FROM chunks WHERE id IN ({','.join('?' * len(best))})",
-                [chunk_id for chunk_id, _ in best])}
-        query = vector.astype(np.float32)
-        return [Hit(id=i, document=rows[i][1], page=rows[i][2], text=rows[i][3], score=round(score, 6),
-                    relevance=round(float(np.frombuffer(rows[i][4], dtype=np.float32) @ query), 4))
-                for i, score in best if i in rows]
+        """The chunks most likely to answer, by the reranker's relevance (shared/knowledge/ranking.py)."""
+        return [hit for hit, _ in self.candidates(text, vector)][:top]
 
-    def _by_words(self, db: sqlite3.Connection, text: str) -> list[str]:
-        terms = [t for t in re.findall(r"\w+", text.lower()) if t not in STOP_WORDS]
-        if not terms:
+    def candidates(self, text: str, vector: np.ndarray) -> list[tuple[Hit, tuple[float, float, float]]]:
+        """The fused candidates, best first, each with the reranker's features (bench/retrieval.py fits on them)."""
+        query = vector.astype(np.float32)
+        words = terms(text)
+        db = self._reader()
+        loaded = self._current(db)
+        known = dict(db.execute(f"SELECT term, chunks FROM terms WHERE term IN ({','.join('?' * len(words))})",
+                                sorted(words)).fetchall())
+        ranked: dict[str, float] = {}
+        rarest = sorted((t for t in known if known[t] <= MAX_POSTINGS), key=known.__getitem__)[:QUERY_WORDS]
+        for ranking in (self._by_words(db, rarest), self._by_meaning(loaded, query)):
+            for rank, chunk_id in enumerate(ranking, 1):
+                ranked[chunk_id] = ranked.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank)
+        fused = sorted(ranked.items(), key=lambda item: -item[1])[:RERANKED]
+        rows = {row[0]: row for row in db.execute(
+            "SELECT id, document, page, text, vector, title, section, words FROM chunks "
+            f"WHERE id IN ({','.join('?' * len(fused))})", [chunk_id for chunk_id, _ in fused])}
+        weights = {term: idf(known.get(term, 0), len(loaded.ids)) for term in words}
+        named = named_words(words, loaded.titles.values())
+        hits = []
+        for chunk_id, score in fused:
+            if (row := rows.get(chunk_id)) is None:
+                continue
+            _, document, page, passage, blob, title, section, found = row
+            cosine = float(np.frombuffer(blob, dtype=np.float32) @ query)
+            covered = coverage(weights, set(found.split()))
+            in_named = named_document(named, loaded.titles.get(title, set()))
+            hits.append((Hit(id=chunk_id, document=document, page=page, text=passage, title=title, section=section,
+                             score=round(score, 6), relevance=round(relevance(cosine, covered, in_named), 4)),
+                         (cosine, covered, in_named)))
+        return sorted(hits, key=lambda found: (-found[0].relevance, -found[0].score))
+
+    @staticmethod
+    def _by_words(db: sqlite3.Connection, words: list[str]) -> list[str]:
+        if not words:
             return []
-        query = " OR ".join(f'"{term}"' for term in terms)  # quoted: user text is never FTS syntax
+        query = " OR ".join(f'"{term}"' for term in sorted(words))  # quoted: user text is never FTS syntax
         rows = db.execute("SELECT id FROM chunk_words WHERE chunk_words MATCH ? ORDER BY bm25(chunk_words) LIMIT ?",
                           (query, CANDIDATES))
         return [row[0] for row in rows]
 
     @staticmethod
-    def _by_meaning(ids: list[str], matrix: np.ndarray, vector: np.ndarray) -> list[str]:
-        if not ids:
+    def _by_meaning(loaded: _Loaded, vector: np.ndarray) -> list[str]:
+        if not loaded.ids:
             return []
-        scores = matrix @ vector.astype(np.float32)
+        scores = loaded.matrix @ vector
         count = min(CANDIDATES, len(scores))
         best = np.argpartition(-scores, count - 1)[:count]
-        return [ids[i] for i in best[np.argsort(-scores[best])]]
+        return [loaded.ids[i] for i in best[np.argsort(-scores[best])]]
 
-    def _current_vectors(self, db: sqlite3.Connection) -> tuple[list[str], np.ndarray]:
-        """The vectors, reloaded when any process changed the index since we last looked."""
+    def _current(self, db: sqlite3.Connection) -> _Loaded:
+        """The vectors and titles, reloaded when any process changed the index since we last looked."""
         generation = db.execute("SELECT value FROM generation").fetchone()[0]
-        loaded, ids, matrix = self._vectors
-        if generation != loaded:
+        if generation != self._loaded.generation:
             rows = db.execute("SELECT id, vector FROM chunks").fetchall()
-            ids = [row[0] for row in rows]
             matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(
                 len(rows), self._dimensions)
-            self._vectors = (generation, ids, matrix)
-        return ids, matrix
+            titles = {row[0]: terms(row[0]) for row in db.execute("SELECT DISTINCT title FROM chunks")}
+            self._loaded = _Loaded(generation, [row[0] for row in rows], matrix, titles)
+        return self._loaded
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    generation: int
+    ids: list[str]
+    matrix: np.ndarray
+    titles: dict[str, set[str]]  # each document title's words
