@@ -89,6 +89,7 @@ class Caller:
         self._engine, self._audio = engine, audio
         self._speech = bytearray()
         self._done: asyncio.Future[float] | None = None
+        self.began_at: float | None = None  # perf_counter of the first frame of the latest speech
         self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Caller:
@@ -101,7 +102,7 @@ class Caller:
 
     async def say(self, pcm: bytes) -> float:
         """Speaks `pcm`; returns the perf_counter at which its last frame was sent (the end of the speech)."""
-        self._done = asyncio.get_running_loop().create_future()
+        self._done, self.began_at = asyncio.get_running_loop().create_future(), None
         self._speech += pcm
         return await self._done
 
@@ -109,10 +110,13 @@ class Caller:
         size, silence = self._audio.frame_bytes, bytes(self._audio.frame_bytes)
         next_at = time.perf_counter()
         while True:
-            frame = bytes(self._speech[:size]).ljust(size, b"\0") if self._speech else silence
+            speaking = bool(self._speech)
+            frame = bytes(self._speech[:size]).ljust(size, b"\0") if speaking else silence
             del self._speech[:size]
+            if speaking and self.began_at is None:
+                self.began_at = time.perf_counter()
             await self._engine.caller_audio(base64.b64encode(frame).decode())
-            if not self._speech and self._done is not None and not self._done.done() and frame is not silence:
+            if speaking and not self._speech and self._done is not None and not self._done.done():
                 self._done.set_result(time.perf_counter())
             next_at += FRAME_SECONDS
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))

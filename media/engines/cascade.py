@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from media.engine import CallContext, CallSide
-from shared.conversation.events import CallerText, Dtmf, HangUp, TextDelta, TurnEnded
+from shared.conversation.events import Dtmf, HangUp, TextDelta, TurnEnded
 from shared.conversation.executor import ToolPort
 from shared.conversation.runtime import Brain, Conversation
 from shared.conversation.text_chat import brain, conversation_for
@@ -39,6 +39,8 @@ from shared.voice.synthesiser import Synthesiser, Voices
 from shared.voice.vad import RATE, SpeechDetector
 
 log = logging.getLogger(__name__)
+# Once the caller has heard this much of the answer, their speech is a barge-in, no longer their turn going on.
+ANSWER_HEARD_SECONDS = 0.3
 # Opens the call's conversation with the brain it is given wrapped by the engine (`wrap`).
 Opener = Callable[[CallContext, ToolPort, Callable[[Brain], Brain]], Awaitable[Conversation]]
 _voices: dict[tuple[str, str], Voices] = {}
@@ -87,6 +89,7 @@ class CascadeEngine:
         self._waiting: tuple[np.ndarray, int] | None = None  # the newest audio to decode once the model is free
         self._decoded: dict[int, asyncio.Future[Transcript]] = {}  # by pause
         self._generation = 0  # bumped by a take-back: a turn still being finished is withdrawn
+        self._turn: asyncio.Task[Any] | None = None  # the latest caller turn given to the conversation
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
         self._side = side
@@ -102,6 +105,9 @@ class CascadeEngine:
             self._speaker.say(self.conversation.agent.render("greeting", **self.conversation.facts))
 
     async def caller_audio(self, audio_b64: str) -> None:
+        began = self._speaker.first_audio_at
+        if began is not None and time.perf_counter() - began > ANSWER_HEARD_SECONDS:
+            self._taker.answer_heard()
         for window, probability in self._detector.feed(self._inbound.floats(base64.b64decode(audio_b64))):
             for action in self._taker.feed(window, probability):
                 await self._act(action)
@@ -146,6 +152,8 @@ class CascadeEngine:
 
     async def _barge_in(self) -> None:
         """The caller speaks: the agent stops within a window, and a running turn ends with what was heard."""
+        if self._turn is not None and not self._turn.done() and not self.conversation.answering:
+            self._turn.cancel()  # given to the conversation but not begun (waiting for the last one to wind up)
         if not self._speaker.speaking and not self.conversation.answering:
             self._speaker.end_answer()
             return
@@ -185,7 +193,8 @@ class CascadeEngine:
         log.debug("text %r at %.3f", transcript.text, time.perf_counter())
         if generation != self._generation or not transcript.text:
             return  # taken back, or no words in it (a cough, a line noise)
-        await self.conversation.handle(CallerText(transcript.text, transcript.confidence))
+        self._turn = asyncio.get_running_loop().create_task(
+            self.conversation.turn(transcript.text, transcript.confidence))
 
     async def _forward_events(self) -> None:
         while True:

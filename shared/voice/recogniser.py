@@ -58,13 +58,16 @@ class Recogniser:
                                                 suppress_blank=True, no_repeat_ngram_size=3,
                                                 return_scores=True)[0]
         ids = [i for i in result.sequences_ids[0] if i < self._tokenizer.eot]
-        text = without_repeats(self._tokenizer.decode(ids).strip())
+        text = DIGIT_GROUPS.sub("", without_repeats(self._tokenizer.decode(ids).strip()))
         confidence = math.exp(result.scores[0]) if result.scores else 0.0
         return Transcript(text, min(1.0, confidence), samples.size * 1000 // RATE)
 
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 WORDS = re.compile(r"[a-z0-9']+")
+# Whisper writes a spoken "eight thousand and one" as "8,001": on a phone line a number is a code more often
+# than an amount, and the brain reads "8001" either way.
+DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def without_repeats(text: str) -> str:

@@ -19,8 +19,10 @@ class VoiceSettings(BaseSettings):
     speech_threshold: float = Field(0.5, alias="VOICE_SPEECH_THRESHOLD", gt=0, lt=1)
     # Speech this long starts a caller turn (and stops the agent: barge-in).
     speech_start_ms: int = Field(64, alias="VOICE_SPEECH_START_MS", ge=32)
-    # Silence that ends a turn whose words sound finished; one that ends on "and", "my", "the"... waits longer.
+    # Silence that ends a turn (see end_of_turn): closed by a full stop, finished words without one, and one
+    # that stops on "and", "my", "the"...
     end_silence_ms: int = Field(256, alias="VOICE_END_SILENCE_MS", ge=96)
+    open_silence_ms: int = Field(480, alias="VOICE_OPEN_SILENCE_MS", ge=96)
     unfinished_silence_ms: int = Field(900, alias="VOICE_UNFINISHED_SILENCE_MS", ge=96)
     # The caller going on within this long after the end of their speech takes the turn back.
     take_back_ms: int = Field(900, alias="VOICE_TAKE_BACK_MS", ge=0)

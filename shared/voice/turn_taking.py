@@ -7,7 +7,7 @@ on what it answers:
   joins this one, so the recogniser hears the whole sentence;
 - `Partial`: decode what was said so far (while the caller is still speaking);
 - `Paused`: the caller fell silent: decode now, speculatively, so the text is ready when the turn ends;
-- `Ended`: the turn is over (after a short silence if it sounds finished, a longer one if not).
+- `Ended`: the turn is over (after a silence as long as its wording asks for: see end_of_turn).
 Times count caller audio, not the wall clock: the transport delivers it in real time.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shared.voice.end_of_turn import sounds_finished
+from shared.voice.end_of_turn import silence_to_end
 from shared.voice.settings import VoiceSettings
 
 PRE_ROLL_WINDOWS = 8  # 256 ms kept from before the speech was detected: its first syllable
@@ -72,6 +72,11 @@ class TurnTaker:
     def speaking(self) -> bool:
         return self._utterance is not None
 
+    def answer_heard(self) -> None:
+        """The caller has heard the agent answer: speech from now on is a new turn (or a barge-in), not the
+        last one going on."""
+        self._ended = None
+
     def transcribed(self, pause: int, text: str) -> None:
         """The recogniser's text for the audio up to pause number `pause`."""
         self._pause_text = (pause, text)
@@ -115,10 +120,8 @@ class TurnTaker:
         if self._silence_ms == self._window_ms:
             self._pause += 1
             return [Paused(np.concatenate(utterance), self._pause)]
-        decoded = self._pause_text is not None and self._pause_text[0] == self._pause
-        finished = decoded and sounds_finished(self._pause_text[1])  # type: ignore[index]
-        if (finished and self._silence_ms >= self._s.end_silence_ms) \
-                or self._silence_ms >= self._s.unfinished_silence_ms:
+        said = self._pause_text[1] if self._pause_text is not None and self._pause_text[0] == self._pause else ""
+        if self._silence_ms >= silence_to_end(said, self._s):  # not decoded yet: the longest wait
             return [self._end()]
         return []
 
