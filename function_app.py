@@ -12,11 +12,13 @@ from blueprints.effects import bp as effects
 from blueprints.ingestion import bp as ingestion
 from blueprints.synthetic import bp as synthetic
 from blueprints.tools import bp as tools
+from blueprints.voice import bp as voice
 from shared.privacy.log_filter import install_log_masking
 
 # The root logger's handlers are the Python worker's in Azure and the local host's here.
 install_log_masking()
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
-for blueprint in (admin, calls, conversations, diagnostics, documents, effects, ingestion, synthetic, tools):
+for blueprint in (admin, calls, conversations, diagnostics, documents, effects, ingestion, synthetic, tools,
+                  voice):
     app.register_functions(blueprint)

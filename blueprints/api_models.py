@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from shared.conversation.text_chat import ChatReply
 from shared.data.company import CompanyRecord, RunStatus
@@ -183,12 +183,29 @@ class CallSession(BaseModel):
     session_id: SessionId
     token: str
     customer_id: str
+    first_name: str
     verified: bool
     conversation: str
+    facts: dict[str, Any]  # {"company": name, "customer": profile}: what the agents' instructions are filled with
 
 
 class CallerTurn(BaseModel):
     caller_turn: int
+
+
+class TranscriptKept(BaseModel):
+    kept: int
+    turns: int
+
+
+class DroppedProposals(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    proposal_ids: list[Annotated[str, StringConstraints(pattern=r"^prop-[0-9a-f]{16}$")]] = Field(max_length=50)
+
+
+class ProposalsDropped(BaseModel):
+    dropped: int
 
 
 class ChatRequest(BaseModel):

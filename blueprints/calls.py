@@ -41,8 +41,8 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
     """Call Automation callbacks (CloudEvents), admitted by the call's signed token in `token=`."""
     from shared.calls.callbacks import MalformedCallbackError, parse_callbacks
     from shared.calls.tokens import CALLBACK, valid
-    from shared.conversation.tracking import CALL_EVENTS
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
     call_id = req.route_params["call_id"]
     if not ID.match(call_id) or not valid(get_settings().call_token_key, req.params.get("token", ""), CALLBACK,
@@ -54,6 +54,14 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
         raise BadRequestError(f"not a Call Automation callback: {error}") from error
     if skipped:
         log.info("call %s: callback types not acted on: %s", call_id, ", ".join(skipped))
+    with conversation_span(get_settings(), call_id, "call.callback", **{"call.events": [e.type for e in events]}):
+        await _raise_callbacks(client, call_id, events)
+    return json_response({"accepted": [e.type for e in events], "ignored": skipped})
+
+
+async def _raise_callbacks(client: df.DurableOrchestrationClient, call_id: str, events: list[Any]) -> None:
+    from shared.conversation.tracking import CALL_EVENTS
+
     for event in events:
         if event.type not in CALL_EVENTS:  # known, logged, nothing for the orchestration to do
             log.info("call %s: %s (result %d)", call_id, event.type, event.code)
@@ -62,7 +70,6 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
             await client.raise_event(call_id, event.type, event.as_dict())
         except Exception as error:  # the call's orchestration has finished: nothing left to tell
             log.info("call %s takes no more callbacks (%s): %s", call_id, event.type, error)
-    return json_response({"accepted": [e.type for e in events], "ignored": skipped})
 
 
 @bp.route(route="calls/{call_id}/session", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -70,13 +77,16 @@ async def call_events(req: func.HttpRequest, client: df.DurableOrchestrationClie
 async def call_session(req: func.HttpRequest) -> func.HttpResponse:
     """The media path, holding the service key and the call's media token, gets the call's session."""
     from blueprints.service import service_refusal
-    from shared.calls.answering import session_for_media
+    from shared.calls.answering import SessionNotOpenError, session_for_media
     from shared.settings import get_settings
 
     settings = get_settings()
     if (refusal := service_refusal(req, settings)) is not None:
         return refusal
-    opened = await session_for_media(settings, req.route_params["call_id"], req.headers.get("x-media-token", ""))
+    try:
+        opened = await session_for_media(settings, req.route_params["call_id"], req.headers.get("x-media-token", ""))
+    except SessionNotOpenError:
+        return error_response(409, "the call's session is not open yet: ask again shortly")
     if opened is None:
         return error_response(401, "missing, wrong or expired media token, or no such call")
     return json_response(opened, 201)
@@ -86,13 +96,17 @@ async def call_session(req: func.HttpRequest) -> func.HttpResponse:
 async def open_call_session(call: dict[str, Any]) -> dict[str, Any]:
     from shared.calls.answering import open_session
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
-    return await open_session(get_settings(), call["id"])
+    with conversation_span(get_settings(), call["id"], "call.open_session"):
+        return await open_session(get_settings(), call["id"])
 
 
 @bp.activity_trigger(input_name="call")
 async def hang_up_call(call: dict[str, Any]) -> bool:
     from shared.calls.answering import hang_up
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
-    return await hang_up(get_settings(), call["id"])
+    with conversation_span(get_settings(), call["id"], "call.hang_up"):
+        return await hang_up(get_settings(), call["id"])

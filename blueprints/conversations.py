@@ -51,7 +51,8 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
     state = enter(state, "post-call", context.current_utc_datetime.isoformat())
     context.set_custom_status(state)
     recorded = yield context.call_activity_with_retry("record_conversation", RETRY, {
-        "state": state, "began": began, "ended": context.current_utc_datetime.isoformat(), "outcome": outcome})
+        "state": state, "began": began, "ended": context.current_utc_datetime.isoformat(), "outcome": outcome,
+        "conversation": context.instance_id})
     return _finish(context, {**state, "conversation_id": recorded}, outcome)
 
 
@@ -130,8 +131,10 @@ async def record_conversation(work: dict[str, Any]) -> str | None:
     """Stores the conversation (transcript masked, summary, tags) for the dashboard; None if nothing was said."""
     from shared.analytics.post_call import record
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
-    return await record(get_settings(), work["state"], work["began"], work["ended"], work["outcome"])
+    with conversation_span(get_settings(), work.get("conversation", ""), "conversation.record"):
+        return await record(get_settings(), work["state"], work["began"], work["ended"], work["outcome"])
 
 
 async def end(client: df.DurableOrchestrationClient, session: Any) -> None:

@@ -63,6 +63,7 @@ def _query(model: type[BaseModel]) -> list[dict[str, Any]]:
 def operations() -> list[Operation]:
     from blueprints import api_models as m
     from blueprints.http import ID
+    from shared.conversation.transcript import TranscriptLines
     from shared.data.paging import PageRequest
     from shared.knowledge.documents import NAME
     from shared.knowledge.query import SearchRequest
@@ -155,6 +156,14 @@ def operations() -> list[Operation]:
                   {202: ("the conversation orchestration finishes", m.SessionEnded), **client}),
         Operation("post", "/api/sessions/turn", "The media path reports one caller turn", SESSION,
                   {200: ("the caller's turn number", m.CallerTurn), **client}),
+        Operation("post", "/api/sessions/transcript", "The media path reports transcript lines of a call "
+                  "(speaker, agent, text, time) and the agents handed to", SESSION,
+                  {200: ("the lines kept, and the caller's turns so far", m.TranscriptKept), 400: refused, **client},
+                  body=TranscriptLines),
+        Operation("post", "/api/sessions/proposals/drop", "The media path drops the read-backs of an answer the "
+                  "caller interrupted: they can no longer be confirmed", SESSION,
+                  {200: ("how many were dropped", m.ProposalsDropped), 400: refused, **client},
+                  body=m.DroppedProposals),
         Operation("get", "/api/tools", "The tools' schemas (OpenAI function definitions)", SERVICE_KEY,
                   {200: ("the tools", {"type": "array", "items": {"type": "object"}}), **client}),
         Operation("post", "/api/tools/{name}", "Run a tool for the session's customer; the body is its arguments",
@@ -183,6 +192,7 @@ def operations() -> list[Operation]:
                   "call's media token", SERVICE_KEY,
                   {201: ("the session with a fresh token", m.CallSession),
                    401: ("no or wrong x-service-key, or a wrong, expired media token", m.ErrorBody),
+                   409: ("the call is answered but its session is not open yet: ask again shortly", m.ErrorBody),
                    413: too_large}, parameters=[_path("call_id", ID.pattern), media_token]),
     ]
 

@@ -92,12 +92,14 @@ async def caller_turn(req: func.HttpRequest) -> func.HttpResponse:
     """The media path heard the caller finish a turn: read-backs from earlier turns may now be confirmed."""
     from shared.sessions.store import sessions
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
     settings = get_settings()
     session = await session_of(req, settings)
     if isinstance(session, func.HttpResponse):
         return session
-    counted = await (await sessions(settings)).count_caller_turn(session.id)
+    with conversation_span(settings, session.call_instance_id, "conversation.caller_turn"):
+        counted = await (await sessions(settings)).count_caller_turn(session.id)
     return json_response({"caller_turn": counted.caller_turn})
 
 
@@ -129,6 +131,7 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
     from blueprints.effects import DurableEffects
     from shared.conversation.state import ToolCall
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
     from shared.tools.runner import run_tool
 
     settings = get_settings()
@@ -142,7 +145,9 @@ async def call_tool(req: func.HttpRequest, client: df.DurableOrchestrationClient
     if not TOOL_CALL_ID.match(call_id):
         return error_response(400, "x-tool-call-id must be 1 to 128 letters, digits or _.:-")
     arguments = json_object(req)
-    result = await run_tool(settings, name, session, arguments, call_id, effects=DurableEffects(client))
+    with conversation_span(settings, session.call_instance_id, f"tool {name}", **{"tool.call_id": call_id}) as span:
+        result = await run_tool(settings, name, session, arguments, call_id, effects=DurableEffects(client))
+        span.set_attributes({"tool.ok": result.ok, "tool.refused": bool(result.refused)})
     await _report(client, session, "tool", [ToolCall(name=name, arguments=arguments, ok=result.ok)])
     return json_response(result.model_dump(), 400 if result.fields else 409 if result.conflict else 200)
 
@@ -155,6 +160,7 @@ async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClien
     from shared.conversation.text_chat import chat as chat_turn
     from shared.sessions.store import SessionBusyError
     from shared.settings import get_settings
+    from shared.telemetry import conversation_span
 
     settings = get_settings()
     session = await session_of(req, settings)
@@ -164,7 +170,8 @@ async def _chat_turn(req: func.HttpRequest, client: df.DurableOrchestrationClien
     if not message:
         raise BadRequestError("the message is empty")
     try:
-        reply, events = await chat_turn(settings, session, message, DurableEffects(client))
+        with conversation_span(settings, session.call_instance_id, "conversation.turn"):
+            reply, events = await chat_turn(settings, session, message, DurableEffects(client))
     except SessionBusyError:
         return error_response(409, "another turn of this conversation is still running; try again shortly")
     await _report(client, session, "turn", reply.tool_calls, reply.handoffs)

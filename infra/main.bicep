@@ -295,6 +295,8 @@ var functionAppSettings = {
   LLM_API_KEY: ''
   LLM_MODEL: chatModel.name
   VOICE_ENGINE: voiceEngine
+  TELEMETRY_EXPORTER: 'azure_monitor'
+  OTEL_EXPORTER_OTLP_ENDPOINT: ''
   DEPENDENCY_TIMEOUT_SECONDS: '5'
   SERVICE_KEY: '${secretRef}service-key)'
   SESSION_MAX_SECONDS: '14400'

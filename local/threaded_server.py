@@ -14,12 +14,13 @@ import uvicorn
 
 
 @contextmanager
-def serving(app: Any, certificate: tuple[Path, Path] | None = None) -> Iterator[int]:
-    """Serves `app` (over TLS with a (certificate, key) pair) until the block ends; yields the port."""
+def serving(app: Any, certificate: tuple[Path, Path] | None = None, port: int = 0, **config: Any) -> Iterator[int]:
+    """Serves `app` (over TLS with a (certificate, key) pair) until the block ends; yields the port.
+    `config`: more uvicorn settings (the media app's WebSocket implementation, ...)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.bind(("127.0.0.1", 0))
+    listener.bind(("127.0.0.1", port))
     tls = {"ssl_certfile": str(certificate[0]), "ssl_keyfile": str(certificate[1])} if certificate else {}
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **tls))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **tls, **config))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -8,8 +8,8 @@ turn their frames into these calls and hold no conversation logic; engines know 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from shared.conversation.events import OutEvent
 from shared.conversation.executor import ToolPort
@@ -37,6 +37,8 @@ class CallContext:
     first_name: str
     agent: str  # the agent the caller starts with
     audio: AudioFormat
+    # What the agents' instruction templates are filled with: {"company": name, "customer": profile}.
+    facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 class CallSide(Protocol):
@@ -44,7 +46,9 @@ class CallSide(Protocol):
 
     `play` queues agent audio; the transport paces it out in real time (20 ms frames), so `played_ms`
     counts what the caller has actually heard, not what the engine produced. `stop_audio` drops what
-    is queued (ACS StopAudio) and is only for a barge-in, never between chunks of one answer."""
+    is queued (ACS StopAudio) and is only for a barge-in, never between chunks of one answer. An answer
+    is audio played without a pause: once all that was queued has been played, the next `play` begins
+    a new one."""
 
     async def play(self, audio_b64: str) -> None: ...
 
@@ -52,6 +56,11 @@ class CallSide(Protocol):
 
     def played_ms(self) -> int:
         """Milliseconds of the current answer played so far (reset by `stop_audio` and by a new answer)."""
+        ...
+
+    def queued_ms(self) -> int:
+        """Milliseconds of the current answer handed to `play` so far, played or waiting (same resets): where
+        the next chunk will start, so an engine knows which of its items the caller was hearing."""
         ...
 
     async def emit(self, event: OutEvent) -> None:

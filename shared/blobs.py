@@ -8,10 +8,16 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
 from azure.storage.blob.aio import BlobServiceClient
 
+from shared.credentials import identity
 from shared.settings import Settings
 
 
 def blob_service(settings: Settings) -> BlobServiceClient:
+    """Azurite or a connection string by default; `AzureWebJobsStorage__accountName` (the form the Functions
+    host reads in Azure) means the account's blob endpoint with the managed identity."""
+    if settings.storage_account:
+        return BlobServiceClient(f"https://{settings.storage_account}.blob.core.windows.net",
+                                 credential=identity(settings))
     return BlobServiceClient.from_connection_string(settings.storage_connection)
 
 

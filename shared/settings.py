@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(populate_by_name=True, env_ignore_empty=True, extra="ignore")
 
     storage_connection: str = Field(DEVELOPMENT_STORAGE, alias="AzureWebJobsStorage")
+    # Set in Azure instead of a connection string: the account reached with the managed identity.
+    storage_account: str = Field("", alias="AzureWebJobsStorage__accountName")
+    # The user-assigned identity the app authenticates as wherever a key is empty (shared/credentials.py).
+    azure_client_id: str = Field("", alias="AZURE_CLIENT_ID")
     cosmos_endpoint: str = Field("https://127.0.0.1:8081/", alias="COSMOS_ENDPOINT")
     cosmos_key: str = Field("", alias="COSMOS_KEY", repr=False)
     # The local Cosmos stand-in serves an expired self-signed certificate.
@@ -96,6 +100,13 @@ class Settings(BaseSettings):
     llm_api_key: str = Field("", alias="LLM_API_KEY", repr=False)
     llm_model: str = Field("", alias="LLM_MODEL")
     voice_engine: Literal["cascade", "realtime"] = Field("cascade", alias="VOICE_ENGINE")
+    # Where each conversation's trace goes (shared/telemetry.py): nowhere, the console, an OTLP/HTTP collector
+    # (Jaeger, the OpenTelemetry Collector, Aspire's dashboard) or Application Insights.
+    telemetry_exporter: Literal["none", "console", "otlp", "azure_monitor"] = Field("none",
+                                                                                     alias="TELEMETRY_EXPORTER")
+    otlp_endpoint: str = Field("http://127.0.0.1:4318", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    applicationinsights_connection_string: str = Field("", alias="APPLICATIONINSIGHTS_CONNECTION_STRING",
+                                                       repr=False)
     dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)
     # Held by the media container and the web backend (never a browser): opens sessions, tools and chat.
     # Empty: those routes refuse everyone.
@@ -160,9 +171,8 @@ class Settings(BaseSettings):
                         self._email_url)
             if url and urlparse(url).hostname not in LOOPBACK_HOSTS
         ]
-        storage_is_local = self.storage_connection == DEVELOPMENT_STORAGE or any(
-            f"//{host}" in self.storage_connection for host in ("127.0.0.1", "localhost")
-        )
+        storage_is_local = not self.storage_account and (self.storage_connection == DEVELOPMENT_STORAGE or any(
+            f"//{host}" in self.storage_connection for host in ("127.0.0.1", "localhost")))
         return "offline" if storage_is_local and not remote else "azure"
 
 

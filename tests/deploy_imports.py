@@ -22,6 +22,11 @@ EXPLICIT = (
     "text_to_num",  # the offline brain imports these two on its first turn
     "rapidfuzz",
     "azure.communication.callautomation",  # the first phone call imports it
+    "shared.credentials",
+    "azure.identity.aio",  # where a key is empty
+    "shared.telemetry",
+    "azure.monitor.opentelemetry",  # TELEMETRY_EXPORTER=azure_monitor, what the template sets
+    "opentelemetry.exporter.otlp.proto.http.trace_exporter",
 )
 
 

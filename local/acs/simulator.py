@@ -3,8 +3,9 @@
 It serves HTTPS on loopback with a self-signed certificate, checks each request's HMAC-SHA256
 signature against its access key (a bad one gets 401, as ACS answers), answers, hangs up and
 transfers calls, posts the Call Automation callbacks to each call's callback URL, and places
-calls by publishing IncomingCall to the host's Event Grid webhook. The media WebSocket comes
-with the media path; until then a call connects without audio.
+calls by publishing IncomingCall to the host's Event Grid webhook. A call answered with media
+streaming opens its media WebSocket to the transport URL as ACS does (local/acs/media.py): tests and
+the phone simulator speak through `media_for(connection_id)`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from local.acs.certificate import ensure_certificate
+from local.acs.media import MediaStream
 from local.threaded_server import serving as threaded
 
 API_VERSION = "2026-03-12"
@@ -80,6 +82,7 @@ class AcsSimulator:
     access_key: str = field(default_factory=lambda: base64.b64encode(secrets.token_bytes(32)).decode())
     requests: list[Recorded] = field(default_factory=list)
     calls: dict[str, SimulatedCall] = field(default_factory=dict)
+    media: dict[str, MediaStream] = field(default_factory=dict)  # by connection id
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     port: int = 0
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)  # callbacks on their way
@@ -123,7 +126,28 @@ class AcsSimulator:
         """The caller hangs up."""
         call = self.calls[connection_id]
         call.state = "disconnected"
+        self._stop_media(connection_id)
         self._post_callbacks(call, ["CallDisconnected"])
+
+    def media_for(self, connection_id: str, timeout_seconds: float = 15.0) -> MediaStream:
+        """The call's media stream (it opens as the call connects)."""
+        deadline = time.monotonic() + timeout_seconds
+        while connection_id not in self.media:
+            if time.monotonic() > deadline:
+                raise LookupError(f"call {connection_id} has no media stream")
+            time.sleep(0.01)
+        return self.media[connection_id]
+
+    def open_media(self, url: str, audio_format: str = "pcm24KMono") -> MediaStream:
+        """A media stream to any URL, opened as ACS opens a call's (tests of what the media path refuses)."""
+        stream = MediaStream(url, audio_format)
+        assert self._loop is not None, "the simulator has not served a request yet"
+        stream.start(self._loop)
+        return stream
+
+    def _stop_media(self, connection_id: str) -> None:
+        if connection_id in self.media:
+            self.media[connection_id].hang_up()
 
     # -- the service ---------------------------------------------------------------------------
 
@@ -164,6 +188,10 @@ class AcsSimulator:
         self.calls[call.connection_id] = call
         if self.connects:
             self._post_callbacks(call, ["CallConnected", "MediaStreamingStarted"])
+            if call.media.get("transportUrl") and call.media.get("startMediaStreaming"):
+                stream = MediaStream(call.media["transportUrl"], call.media.get("audioFormat", "pcm24KMono"))
+                self.media[call.connection_id] = stream
+                stream.start(asyncio.get_running_loop())
         return JSONResponse(self._properties(call))
 
     async def _terminate(self, request: Request) -> Response:
@@ -174,6 +202,7 @@ class AcsSimulator:
         if call is None or call.state == "disconnected":
             return JSONResponse({"error": {"code": "NotFound", "message": "Call not found"}}, 404)
         call.state = "disconnected"
+        self._stop_media(call.connection_id)
         self._post_callbacks(call, ["CallDisconnected"])
         return Response(status_code=204)
 

@@ -13,15 +13,13 @@ from typing import Any
 from shared.conversation import tool_loop
 from shared.conversation.tool_loop import ToolRequest
 from shared.conversation.turn import Turn
+from shared.credentials import openai_client
 from shared.settings import Settings
 
 
 class ChatCompletionsModel:
     def __init__(self, settings: Settings) -> None:
-        from openai import AsyncOpenAI
-
-        self._client = AsyncOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "none",
-                                   timeout=60, max_retries=1)
+        self._client = openai_client(settings, settings.llm_base_url, settings.llm_api_key, timeout=60, max_retries=1)
         self._model = settings.llm_model
 
     async def stream(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]

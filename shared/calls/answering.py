@@ -11,29 +11,42 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from opentelemetry.trace import Span
+
 from shared.calls import automation, tokens
-from shared.calls.incoming import NotACallError, parse_incoming
+from shared.calls.incoming import IncomingCall, NotACallError, parse_incoming
 from shared.calls.records import call_records
 from shared.settings import Settings
+from shared.telemetry import conversation_span
 
 log = logging.getLogger(__name__)
 StartNew = Callable[[str, str, Any], Awaitable[Any]]
+
+
+class SessionNotOpenError(RuntimeError):
+    """The call is answered but its session is not open yet: ask again shortly."""
 
 
 async def take(settings: Settings, data: Any, start_new: StartNew) -> str | None:
     """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery.
     Only the claim and the orchestration's start come before the answer: the caller's session is opened
     by the orchestration's first activity, while the call connects."""
-    from shared.agents.definitions import ENTRY_AGENT
-    from shared.conversation.tracking import new_state
-
     try:
         call = parse_incoming(data)
     except NotACallError as error:
         log.warning("an IncomingCall event was refused: %s", error)
         return None
+    with conversation_span(settings, call.call_id, "call.answer") as span:
+        return await _answer(settings, call, start_new, span)
+
+
+async def _answer(settings: Settings, call: IncomingCall, start_new: StartNew, span: Span) -> str | None:
+    from shared.agents.definitions import ENTRY_AGENT
+    from shared.conversation.tracking import new_state
+
     if not await (await call_records(settings)).claim(call.call_id, call.caller):
         log.info("call %s was already taken: repeated delivery ignored", call.call_id)
+        span.set_attribute("call.repeated_delivery", True)
         return None
     await start_new("conversation_orchestrator", call.call_id, {"state": new_state(
         "", ENTRY_AGENT, "phone", call={"id": call.call_id, "connect_seconds": settings.call_connect_seconds})})
@@ -69,16 +82,26 @@ async def open_session(settings: Settings, call_id: str) -> dict[str, Any]:
 
 async def session_for_media(settings: Settings, call_id: str, media_token: str) -> dict[str, Any] | None:
     """The call's session with a fresh token, for the media path that proves the call's media token."""
+    from shared.data.access import business_data
     from shared.sessions.store import sessions
 
     if not tokens.valid(settings.call_token_key, media_token, tokens.MEDIA, call_id):
         return None
     record = await (await call_records(settings)).get(call_id)
-    if record is None or record.session_id is None:  # not answered, or its session not open yet
+    if record is None:
         return None
+    if record.session_id is None:  # answered; the orchestration is opening its session right now
+        raise SessionNotOpenError(call_id)
     session, token = await (await sessions(settings)).new_token(record.session_id)
+    data = await business_data(settings)
+    customer = await data.customers.get(session.customer_id) if session.customer_id else None
+    company = await data.companies.current()
+    # What the agents' instructions are filled with, as the chat fills them (shared/conversation/text_chat.py).
+    facts = {"company": company.name if company else "our company",
+             "customer": customer.model_dump(mode="json", exclude={"date_of_birth"}) if customer else {}}
     return {"session_id": session.id, "token": token, "customer_id": session.customer_id,
-            "verified": session.verified, "conversation": session.call_instance_id}
+            "first_name": customer.first_name if customer else "", "verified": session.verified,
+            "conversation": session.call_instance_id, "facts": facts}
 
 
 async def hang_up(settings: Settings, call_id: str) -> bool:

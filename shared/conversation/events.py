@@ -42,6 +42,13 @@ InEvent = CallerText | CallerStartedSpeaking | CallerStoppedSpeaking | Dtmf | Ha
 
 
 @dataclass(frozen=True)
+class CallerSaid:
+    """What an engine that hears the caller itself (a realtime model) recognised: a transcript line."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class TextDelta:
     """A piece of the agent's answer; `clause_end` marks where speech synthesis may start a chunk."""
 
@@ -93,5 +100,5 @@ class ConversationEnded:
     reason: str
 
 
-OutEvent = (TextDelta | ToolStarted | ToolFinished | VerificationChanged | HandedOff | TurnEnded
+OutEvent = (CallerSaid | TextDelta | ToolStarted | ToolFinished | VerificationChanged | HandedOff | TurnEnded
             | ConversationEnded)

@@ -24,7 +24,12 @@ class InProcessTools:
         await (await sessions(self._settings)).count_caller_turn(self._session.id)
 
     async def drop_proposals(self, proposal_ids: list[str]) -> None:
-        if proposal_ids:
-            dropped = set(proposal_ids)
-            await (await sessions(self._settings)).change(self._session.id, lambda s: s.model_copy(
-                update={"proposals": [p for p in s.proposals if p.id not in dropped]}))
+        await drop_proposals(self._settings, self._session.id, proposal_ids)
+
+
+async def drop_proposals(settings: Settings, session_id: str, proposal_ids: list[str]) -> None:
+    """Read-backs nobody can confirm any more (their answer was cut off)."""
+    if proposal_ids:
+        dropped = set(proposal_ids)
+        await (await sessions(settings)).change(session_id, lambda s: s.model_copy(
+            update={"proposals": [p for p in s.proposals if p.id not in dropped]}))

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from shared.conversation.state import ConversationState, ToolCall
+from shared.credentials import openai_client
 from shared.settings import Settings
 
 ATTEMPTS = 2
@@ -75,8 +76,6 @@ def extractive(state: ConversationState) -> ConversationSummary:
 
 async def with_llm(settings: Settings, state: ConversationState) -> ConversationSummary:
     """The model's structured summary of the stored (masked) history; the extractive one if it fails."""
-    from openai import AsyncOpenAI
-
     transcript = [{"speaker": "caller" if m.role == "user" else "agent", "text": m.text} for m in state.history]
     tools = [{"tool": c.name, "result": c.result} for c in state.results if c.ok]
     prompt = ("Summarise this call-center conversation as JSON: `request` (what the caller wanted, one sentence), "
@@ -84,8 +83,8 @@ async def with_llm(settings: Settings, state: ConversationState) -> Conversation
               "the transcript and tool results say.\n" + json.dumps({"transcript": transcript, "tools": tools},
                                                                     default=str))
     schema = {"name": "ConversationSummary", "schema": ConversationSummary.model_json_schema()}
-    async with AsyncOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "none", timeout=15,
-                           max_retries=0) as client:
+    async with openai_client(settings, settings.llm_base_url, settings.llm_api_key, timeout=15,
+                             max_retries=0) as client:
         for _ in range(ATTEMPTS):
             response = await client.chat.completions.create(
                 model=settings.llm_model, temperature=0, messages=[{"role": "user", "content": prompt}],

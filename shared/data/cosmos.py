@@ -12,6 +12,7 @@ from typing import Any
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 
+from shared.credentials import cosmos_credential
 from shared.settings import Settings
 
 # Partition keys follow the access patterns:
@@ -45,7 +46,7 @@ class CosmosStore:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._client = CosmosClient(settings.cosmos_endpoint, credential=settings.cosmos_key,
+        self._client = CosmosClient(settings.cosmos_endpoint, credential=cosmos_credential(settings),
                                     connection_verify=settings.cosmos_verify_tls)
         self._database: DatabaseProxy | None = None
         self._containers: dict[str, ContainerProxy] = {}

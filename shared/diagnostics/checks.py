@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from shared.credentials import COGNITIVE_SERVICES, SEARCH, cosmos_credential, identity, uses_identity
 from shared.settings import Settings
 
 
@@ -42,9 +43,9 @@ Check = Callable[[Settings, bool], Awaitable[tuple[Status, str]]]
 
 
 async def check_blob(settings: Settings, deep: bool) -> tuple[Status, str]:
-    from azure.storage.blob.aio import BlobServiceClient
+    from shared.blobs import blob_service
 
-    async with BlobServiceClient.from_connection_string(settings.storage_connection) as service:
+    async with blob_service(settings) as service:
         if not deep:
             async for _ in service.list_containers(results_per_page=1):
                 break
@@ -67,11 +68,12 @@ async def check_blob(settings: Settings, deep: bool) -> tuple[Status, str]:
 async def check_cosmos(settings: Settings, deep: bool) -> tuple[Status, str]:
     from azure.cosmos.aio import CosmosClient
 
-    if not settings.cosmos_key:
+    credential = cosmos_credential(settings)
+    if not credential:
         return Status.ABSENT, "COSMOS_KEY is not set"
     async with CosmosClient(
         settings.cosmos_endpoint,
-        credential=settings.cosmos_key,
+        credential=credential,
         connection_verify=settings.cosmos_verify_tls,
     ) as client:
         names = [db["id"] async for db in client.list_databases()]
@@ -86,7 +88,8 @@ async def check_cosmos(settings: Settings, deep: bool) -> tuple[Status, str]:
 
 async def check_search(settings: Settings, deep: bool) -> tuple[Status, str]:
     if settings.search_endpoint:
-        return await _http_probe(settings.search_endpoint, {"api-key": settings.search_key})
+        return await _http_probe(settings.search_endpoint, await _auth(settings, settings.search_key,
+                                                                         settings.search_endpoint, "api-key"))
     from shared.knowledge.base import index_path, knowledge_base
     from shared.knowledge.index import count_chunks
 
@@ -101,7 +104,7 @@ async def check_llm(settings: Settings, deep: bool) -> tuple[Status, str]:
     if not settings.llm_base_url:
         return Status.ABSENT, "no LLM configured (LLM_BASE_URL is empty)"
     url = settings.llm_base_url.rstrip("/") + "/models"
-    return await _http_probe(url, {"Authorization": f"Bearer {settings.llm_api_key}"})
+    return await _http_probe(url, await _auth(settings, settings.llm_api_key, settings.llm_base_url))
 
 
 async def check_voice(settings: Settings, deep: bool) -> tuple[Status, str]:
@@ -139,6 +142,14 @@ async def _probe_adapter(adapter: object) -> tuple[Status, str]:
         return Status.UP, await adapter.probe()  # type: ignore[attr-defined]
     except Exception as error:
         return Status.DOWN, f"{name}: {error or type(error).__name__}"
+
+
+async def _auth(settings: Settings, key: str, endpoint: str, key_header: str = "") -> dict[str, str]:
+    """The probe's credentials as the service's client sends them: the key, or the managed identity's token."""
+    if uses_identity(key, endpoint):
+        audience = SEARCH if key_header else COGNITIVE_SERVICES
+        return {"Authorization": f"Bearer {(await identity(settings).get_token(audience)).token}"}
+    return {key_header: key} if key_header else {"Authorization": f"Bearer {key}"}
 
 
 async def _http_probe(url: str, headers: dict[str, str]) -> tuple[Status, str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from shared.credentials import search_credential
 from shared.knowledge.chunks import Chunk
 from shared.knowledge.index import Hit, StillCurrent
 from shared.settings import Settings
@@ -16,11 +17,10 @@ PROFILE, ALGORITHM, SEMANTIC = "chunks-vector", "chunks-hnsw", "chunks-semantic"
 
 class AzureSearchIndex:
     def __init__(self, settings: Settings, dimensions: int) -> None:
-        from azure.core.credentials import AzureKeyCredential
         from azure.search.documents.aio import SearchClient
         from azure.search.documents.indexes.aio import SearchIndexClient
 
-        credential = AzureKeyCredential(settings.search_key)
+        credential = search_credential(settings)
         self._name = settings.search_index
         self._dimensions = dimensions
         self._indexes = SearchIndexClient(settings.search_endpoint, credential)

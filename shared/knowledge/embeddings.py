@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from shared.credentials import openai_client
 from shared.offloop import background_priority
 from shared.settings import Settings
 
@@ -90,9 +91,7 @@ class AzureOpenAIEmbedder:
     """text-embedding-3-large (or the deployment set) through any OpenAI-compatible endpoint."""
 
     def __init__(self, settings: Settings) -> None:
-        from openai import AsyncOpenAI
-
-        self._client = AsyncOpenAI(base_url=settings.embedding_base_url, api_key=settings.embedding_api_key or "none")
+        self._client = openai_client(settings, settings.embedding_base_url, settings.embedding_api_key)
         self._model = settings.embedding_model
         self.dimensions = settings.embedding_dimensions
 

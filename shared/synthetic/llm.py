@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from shared.credentials import openai_client
 from shared.data.models import Conversation, Product, Turn
 from shared.settings import Settings
 
@@ -40,10 +41,7 @@ class ConversationCopy(BaseModel):
 
 class LlmWriter:
     def __init__(self, settings: Settings) -> None:
-        from openai import AsyncOpenAI  # heavy: only where an LLM is configured
-
-        self._client = AsyncOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key or "none",
-                                   timeout=60, max_retries=1)
+        self._client = openai_client(settings, settings.llm_base_url, settings.llm_api_key, timeout=60, max_retries=1)
         self._model = settings.llm_model
         self._gate = asyncio.Semaphore(CONCURRENCY)
 

@@ -15,6 +15,7 @@ import contextlib
 import re
 from typing import Any, Protocol
 
+from shared.credentials import identity
 from shared.settings import Settings
 from shared.websearch.port import WebAnswer, WebPage, WebSearchUnavailableError, refusal
 
@@ -28,12 +29,6 @@ class TokenCredential(Protocol):
     async def get_token(self, *scopes: str) -> Any: ...
 
 
-def managed_identity() -> TokenCredential:
-    from azure.identity.aio import DefaultAzureCredential
-
-    return DefaultAzureCredential()
-
-
 class BingGroundedAgent:
     name = "bing_agent"
 
@@ -41,14 +36,12 @@ class BingGroundedAgent:
                  poll_seconds: float = 0.5) -> None:
         self._project = settings.foundry_project_endpoint.rstrip("/")
         self._agent = settings.bing_agent_id
-        self._credential = credential
+        self._credential: TokenCredential = credential or identity(settings)
         self._timeout = max(settings.dependency_timeout_seconds, 8.0)  # a grounded run takes seconds
         self._poll = poll_seconds
 
     async def _call(self, http: Any, method: str, path: str, query: dict[str, str] | None = None,
                     **kwargs: Any) -> dict[str, Any]:
-        if self._credential is None:
-            self._credential = managed_identity()
         token = (await self._credential.get_token(SCOPE)).token
         async with http.request(method, f"{self._project}{path}", params={"api-version": API_VERSION, **(query or {})},
                                 headers={"Authorization": f"Bearer {token}"}, **kwargs) as response:
