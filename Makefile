@@ -88,3 +88,4 @@ bench: setup
 	$(PY) bench/turn_text.py
 	$(PY) bench/cosmos.py
 	$(PY) bench/answer.py
+	$(PY) bench/turn.py

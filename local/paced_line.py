@@ -1,17 +1,19 @@
-"""A phone line in memory: the transport's half of a call, paced like the real one (20 ms frames played in real
-time), and the caller's half (their audio fed to an engine in real time). For tests and benches of an
-engine without the media WebSocket; `local/phone` places real calls through it.
+"""A phone line in memory: the media path's own transport (media.transport.AcsCallSide: 20 ms frames paced in
+real time, StopAudio) with the ACS wire frames it sends collected instead of sent, and the caller's side
+(their audio fed to an engine in real time). For tests and benches of an engine without a WebSocket.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from media.engine import AudioFormat, VoiceEngine
+from media.transport import AcsCallSide
 
 FRAME_SECONDS = 0.02
 
@@ -20,66 +22,45 @@ FRAME_SECONDS = 0.02
 class Answer:
     """One stretch of agent audio as the caller got it."""
 
-    started_at: float  # perf_counter of its first frame played
+    started_at: float  # perf_counter of its first frame
     pcm: bytearray = field(default_factory=bytearray)
-    stopped_at: float | None = None  # when a stop_audio cut it
+    stopped_at: float | None = None  # when a StopAudio cut it
 
 
-class PacedLine:
-    """A CallSide: `play` queues, a pacer plays one frame per 20 ms, `stop_audio` drops the queue."""
+class PacedLine(AcsCallSide):
+    """The transport, its wire frames read back: `answers` (what the caller heard, when), `stops`, `events`."""
 
     def __init__(self, audio: AudioFormat) -> None:
-        self.audio = audio
-        self._queue: list[bytes] = []
-        self._played = 0  # frames of the current answer
         self.answers: list[Answer] = []
         self.events: list[Any] = []
         self.stops: list[float] = []
-        self._pacer: asyncio.Task[None] | None = None
+        self._last_frame_at = 0.0
+        super().__init__(self._receive, audio, self._collect)
 
     async def __aenter__(self) -> PacedLine:
-        self._pacer = asyncio.get_running_loop().create_task(self._pace())
         return self
 
     async def __aexit__(self, *_: object) -> None:
-        if self._pacer is not None:
-            self._pacer.cancel()
-
-    async def play(self, audio_b64: str) -> None:
-        self._queue.append(base64.b64decode(audio_b64))
-
-    async def stop_audio(self) -> None:
-        self._queue.clear()
-        self._played = 0
-        self.stops.append(time.perf_counter())
-        if self.answers and self.answers[-1].stopped_at is None:
-            self.answers[-1].stopped_at = self.stops[-1]
-
-    def played_ms(self) -> int:
-        return int(self._played * FRAME_SECONDS * 1000)
-
-    async def emit(self, event: Any) -> None:
-        self.events.append(event)
+        await self.close()
 
     @property
     def playing(self) -> bool:
-        return bool(self._queue)
+        return self.speaking()
 
-    async def _pace(self) -> None:
-        next_at, idle = time.perf_counter(), True
-        while True:
-            next_at += FRAME_SECONDS
-            if self._queue:
-                frame = self._queue.pop(0)
-                if idle:  # audio after silence: a new answer
-                    self._played = 0
-                    self.answers.append(Answer(time.perf_counter()))
-                self._played += 1
-                self.answers[-1].pcm += frame
-                idle = False
-            else:
-                idle = True
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+    async def _collect(self, event: Any) -> None:
+        self.events.append(event)
+
+    async def _receive(self, text: str) -> None:
+        frame, now = json.loads(text), time.perf_counter()
+        if frame["kind"] == "StopAudio":
+            self.stops.append(now)
+            if self.answers and self.answers[-1].stopped_at is None:
+                self.answers[-1].stopped_at = now
+            return
+        if not self.answers or self.answers[-1].stopped_at is not None or now - self._last_frame_at > 0.1:
+            self.answers.append(Answer(now))  # audio after a pause: a new answer
+        self.answers[-1].pcm += base64.b64decode(frame["audioData"]["data"])
+        self._last_frame_at = now
 
 
 class Caller:

@@ -1,5 +1,6 @@
 """A spoken call on the cascade engine: the caller's voice (espeak-ng) through VAD, whisper, the offline brain
-with the real tools on the local host, piper's voice back on a line paced like the transport's.
+with the real tools on the local host (the media path's HTTP tool port), piper's voice back through the media
+path's paced transport.
 
 Checks what the call changed in Cosmos DB, a barge-in (the agent stops, the interrupted read-back cannot be
 confirmed) and a caller who pauses mid-sentence (not cut off).
@@ -21,10 +22,10 @@ from local.paced_line import Caller, PacedLine
 from local.stack import Endpoints
 from media.engine import AudioFormat, CallContext
 from media.engines.cascade import CascadeEngine
+from media.function_app_client import CallSession, FunctionAppClient
+from media.settings import MediaSettings
+from media.tool_port import HttpToolPort
 from shared.conversation.events import TurnEnded
-from shared.sessions.store import sessions
-from shared.settings import Settings
-from shared.tools.registry import ToolResult
 from shared.voice.settings import VoiceSettings
 from tests.hosting import HostProcess, generate_company, product_host
 
@@ -42,28 +43,6 @@ def voice_host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> It
     assert generate_company(host, COMPANY)["result"]["status"] == "complete"
     yield host
     host.stop()
-
-
-class HostTools:
-    """The tool port of the media path: tools and caller turns over the host's HTTP API with the session's
-    headers; a cancelled turn's read-backs are dropped from the session in Cosmos DB."""
-
-    def __init__(self, http: httpx.AsyncClient, session: dict[str, Any], settings: Settings) -> None:
-        self._http, self._settings, self._session_id = http, settings, session["session_id"]
-        self._headers = {"x-session-id": session["session_id"], "x-session-token": session["token"]}
-
-    async def run(self, name: str, arguments: dict[str, Any], call_id: str) -> ToolResult:
-        answer = await self._http.post(f"/api/tools/{name}", json=arguments,
-                                       headers={**self._headers, "x-tool-call-id": call_id})
-        return ToolResult.model_validate(answer.json())
-
-    async def caller_turn(self) -> None:
-        (await self._http.post("/api/sessions/turn", headers=self._headers)).raise_for_status()
-
-    async def drop_proposals(self, proposal_ids: list[str]) -> None:
-        dropped = set(proposal_ids)
-        await (await sessions(self._settings)).change(self._session_id, lambda s: s.model_copy(
-            update={"proposals": [p for p in s.proposals if p.id not in dropped]}))
 
 
 def voice(*parts: str | int) -> bytes:
@@ -106,16 +85,18 @@ class SpokenCall:
 
 @pytest.fixture
 async def spoken(voice_host: HostProcess) -> AsyncIterator[tuple[SpokenCall, dict[str, Any]]]:
-    settings = Settings(**voice_host.env)
-    async with httpx.AsyncClient(base_url=voice_host.base_url, timeout=30,
-                                 headers={"x-service-key": voice_host.service_key}) as http:
+    client = FunctionAppClient(MediaSettings(function_app_url=voice_host.base_url, service_key=voice_host.service_key))
+    async with client.http as http:
         me = (await http.get("/api/admin/customers/cust-00002",
                              headers={"x-functions-key": voice_host.keys.master_key})).json()
-        session = (await http.post("/api/sessions", json={"channel": "phone", "customer_id": me["id"]})).json()
-        engine = CascadeEngine(VoiceSettings(), settings)
-        call = CallContext("call-1", session["session_id"], me["id"], me["first_name"], "router", AUDIO)
+        opened = (await http.post("/api/sessions", json={"channel": "phone", "customer_id": me["id"]})).json()
+        session = CallSession(opened["session_id"], opened["token"], me["id"], False, opened["conversation"])
+        engine = CascadeEngine(voice=VoiceSettings())
+        call = CallContext("call-1", session.session_id, me["id"], me["first_name"], "router", AUDIO,
+                           {"company": COMPANY["name"], "customer": {k: v for k, v in me.items()
+                                                                       if k != "date_of_birth"}})
         async with PacedLine(AUDIO) as line:
-            await engine.start(call, line, HostTools(http, session, settings))
+            await engine.start(call, line, HttpToolPort(client, session))
             async with Caller(engine, AUDIO) as caller:
                 talk = SpokenCall(engine, line, caller)
                 await talk.quiet()  # the greeting

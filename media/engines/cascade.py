@@ -24,10 +24,13 @@ from typing import Any
 import numpy as np
 
 from media.engine import CallContext, CallSide
+from media.settings import MediaSettings
+from shared.agents.definitions import agents
 from shared.conversation.events import Dtmf, HangUp, TextDelta, TurnEnded
 from shared.conversation.executor import ToolPort
 from shared.conversation.runtime import Brain, Conversation
-from shared.conversation.text_chat import brain, conversation_for
+from shared.conversation.state import ConversationState
+from shared.conversation.text_chat import brain
 from shared.conversation.turn import Turn
 from shared.settings import Settings
 from shared.voice import turn_taking
@@ -40,7 +43,7 @@ from shared.voice.vad import RATE, SpeechDetector
 
 log = logging.getLogger(__name__)
 # Once the caller has heard this much of the answer, their speech is a barge-in, no longer their turn going on.
-ANSWER_HEARD_SECONDS = 0.3
+ANSWER_HEARD_SECONDS = 0.5
 # Opens the call's conversation with the brain it is given wrapped by the engine (`wrap`).
 Opener = Callable[[CallContext, ToolPort, Callable[[Brain], Brain]], Awaitable[Conversation]]
 _voices: dict[tuple[str, str], Voices] = {}
@@ -66,22 +69,38 @@ class _SpokenBrain:
         await self._engine.answer_played()
 
 
-def session_conversation(app_settings: Settings) -> Opener:
-    """The call's session's conversation, stored in Cosmos DB, with the brain the settings choose."""
+def facts_of(call: CallContext) -> dict[str, Any]:
+    return call.facts or {"company": "our company", "customer": {"first_name": call.first_name}}
 
-    async def open_it(call: CallContext, tools: ToolPort, wrap: Callable[[Brain], Brain]) -> Conversation:
-        return await conversation_for(app_settings, session_id=call.session_id, customer_id=call.customer_id,
-                                      ttl=app_settings.session_max_seconds, port=tools,
-                                      brain_of_call=wrap(brain(app_settings)))
 
-    return open_it
+class _CallState:
+    """The conversation's state lives with the call in this process (as the realtime engine's does); what the
+    function app keeps of it arrives through the tool port and the transcript events."""
+
+    def __init__(self) -> None:
+        self._saved = 0
+
+    async def save(self, state: ConversationState, etag: str | None) -> str:
+        self._saved += 1
+        return str(self._saved)
+
+
+async def open_call_conversation(call: CallContext, tools: ToolPort, wrap: Callable[[Brain], Brain]) -> Conversation:
+    """The call's conversation with the brain the settings choose (the LLM one when LLM_BASE_URL is set)."""
+    state = ConversationState(id=f"chat-{call.session_id}", session_id=call.session_id, active_agent=call.agent)
+    chosen = brain(Settings())
+    if (warm := getattr(chosen, "warm", None)) is not None:
+        await warm()  # the offline brain's model: loaded once per process, while the greeting plays
+    return Conversation(agents=agents(), brain=wrap(chosen), port=tools, store=_CallState(), state=state,
+                        etag=None, facts=facts_of(call))
 
 
 class CascadeEngine:
-    def __init__(self, settings: VoiceSettings | None = None, app_settings: Settings | None = None, *,
-                 opener: Opener | None = None) -> None:
-        self._settings = settings or VoiceSettings()
-        self._open = opener or session_conversation(app_settings or Settings())
+    def __init__(self, media: MediaSettings | None = None, *, voice: VoiceSettings | None = None,
+                 opener: Opener = open_call_conversation) -> None:
+        """`media` is what the engine factory gives every engine; the cascade reads its own VOICE_* settings."""
+        self._settings = voice or VoiceSettings()
+        self._open = opener
         self._background: set[asyncio.Task[Any]] = set()
         self._discarding = False  # the running turn was interrupted: what it still says is dropped
         self._clause = ""  # the clause being written, until its end
@@ -98,11 +117,10 @@ class CascadeEngine:
         self._taker = turn_taking.TurnTaker(self._settings, self._detector.window_ms)
         self._inbound = Resampler(call.audio.sample_rate, RATE)
         self._synthesiser: Synthesiser = await voices(self._settings).acquire()
-        self._speaker = Speaker(side, self._synthesiser, call.audio.sample_rate, call.audio.frame_bytes)
+        self._speaker = Speaker(side, self._synthesiser, call.audio.sample_rate)
+        self._speaker.say(agents()[call.agent].render("greeting", **facts_of(call)))
         self.conversation: Conversation = await self._open(call, tools, lambda inner: _SpokenBrain(inner, self))
         self._pump = asyncio.get_running_loop().create_task(self._forward_events())
-        if self.conversation.state.turns == 0:
-            self._speaker.say(self.conversation.agent.render("greeting", **self.conversation.facts))
 
     async def caller_audio(self, audio_b64: str) -> None:
         began = self._speaker.first_audio_at
@@ -136,8 +154,10 @@ class CascadeEngine:
     async def _act(self, action: turn_taking.Action) -> None:
         match action:
             case turn_taking.Started():
+                log.debug("started at %.3f", time.perf_counter())
                 await self._barge_in()
             case turn_taking.TakenBack():
+                log.debug("taken back at %.3f", time.perf_counter())
                 self._generation += 1
                 await self._barge_in()
             case turn_taking.Partial(audio=audio):

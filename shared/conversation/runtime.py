@@ -57,18 +57,9 @@ class Conversation:
         self.ended = False
 
     @property
-    def agent(self) -> Agent:
-        return self._agents[self.state.active_agent]
-
-    @property
     def answering(self) -> bool:
         """A turn is running (the brain, its tools, or whatever the transport holds it open for)."""
         return self._running is not None
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """What the agents' templates are filled with: the company and the caller's profile."""
-        return self._facts
 
     async def handle(self, event: InEvent) -> None:
         """Feeds one caller event; a turn it starts runs in the background (see `events`)."""

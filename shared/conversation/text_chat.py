@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 
 from shared.agents.definitions import agents
 from shared.conversation.events import OutEvent
-from shared.conversation.executor import ToolPort
 from shared.conversation.in_process import InProcessTools
 from shared.conversation.runtime import Brain, Conversation
 from shared.conversation.state import ConversationStore, ToolCall
@@ -52,24 +51,16 @@ def brain(settings: Settings) -> Brain:
 
 
 async def open_conversation(settings: Settings, session: Session, effects: EffectRunner) -> Conversation:
-    return await conversation_for(settings, session_id=session.id, customer_id=session.customer_id, ttl=session.ttl,
-                                  port=InProcessTools(settings, session, effects))
-
-
-async def conversation_for(settings: Settings, *, session_id: str, customer_id: str, ttl: int, port: ToolPort,
-                           brain_of_call: Brain | None = None) -> Conversation:
-    """The session's conversation where it was left, its tools run through `port` (in this process, or over
-    HTTP from the media path), and the brain the settings choose unless another is given."""
     store = ConversationStore(await cosmos_store(settings).container("sessions"))
-    state, etag = await store.load(session_id, ttl)
+    state, etag = await store.load(session.id, session.ttl)
     data = await business_data(settings)
-    customer = await data.customers.get(customer_id) if customer_id else None
+    customer = await data.customers.get(session.customer_id)
     company = await data.companies.current()
     facts: dict[str, Any] = {"company": company.name if company else "our company",
                              "customer": customer.model_dump(mode="json", exclude={"date_of_birth"}) if customer
                              else {}}
-    return Conversation(agents=agents(), brain=brain_of_call or brain(settings), port=port, store=store, state=state,
-                        etag=etag, facts=facts)
+    return Conversation(agents=agents(), brain=brain(settings), port=InProcessTools(settings, session, effects),
+                        store=store, state=state, etag=etag, facts=facts)
 
 
 async def chat(settings: Settings, session: Session, message: str, effects: EffectRunner
