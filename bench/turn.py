@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,12 +150,9 @@ async def ours(paths: list[Path]) -> tuple[list[float], list[str], int]:
             await _quiet(line, engine)
             for path in paths:
                 spoken_until = await caller.say(resample_pcm(read_wav(path), WAV_RATE, AUDIO.sample_rate))
-                deadline = time.monotonic() + 20
                 # The answer to the whole turn: one begun at a pause inside it was taken back.
-                while not (answered := [a for a in line.answers if a.started_at > spoken_until]) \
-                        and time.monotonic() < deadline:
-                    await asyncio.sleep(0.002)
-                if answered:
+                if await until(lambda since=spoken_until: any(a.started_at > since for a in line.answers), 20):
+                    answered = [a for a in line.answers if a.started_at > spoken_until]
                     latencies.append((answered[0].started_at - spoken_until) * 1000)
                     heard.append(reply.heard[-1])
                 await _quiet(line, engine)
@@ -166,9 +162,16 @@ async def ours(paths: list[Path]) -> tuple[list[float], list[str], int]:
 
 
 async def _quiet(line: PacedLine, engine: CascadeEngine) -> None:
-    deadline = time.monotonic() + 30
-    while (line.playing or engine.conversation.answering) and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)
+    await until(lambda: not line.playing and not engine.conversation.answering, 30)
+
+
+async def until(check: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(0.002)
+    return False
 
 
 def pipecat(paths: list[Path]) -> dict[str, Any]:
@@ -177,11 +180,11 @@ def pipecat(paths: list[Path]) -> dict[str, Any]:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(PIPECAT_VENV)], check=True)
     installed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                *PIPECAT_PACKAGES], capture_output=True, text=True)
+                                *PIPECAT_PACKAGES], capture_output=True, text=True, check=False)
     if installed.returncode != 0:
         return {"error": f"pip could not install pipecat: {installed.stderr.strip()[-400:]}"}
     ran = subprocess.run([str(python), str(ROOT / "bench" / "pipecat_turn.py"), REPLY, *map(str, paths)],
-                         capture_output=True, text=True, timeout=900)
+                         capture_output=True, text=True, timeout=900, check=False)
     if ran.returncode != 0:
         return {"error": f"pipecat's pipeline failed: {ran.stderr.strip()[-800:]}"}
     return json.loads(ran.stdout.strip().splitlines()[-1])

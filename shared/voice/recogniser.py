@@ -22,6 +22,7 @@ import numpy as np
 RATE = 16000
 TRAILING_SILENCE = np.zeros(2 * RATE, dtype=np.float32)
 TOKENS_PER_SECOND, TOKENS_EXTRA = 6, 8  # of speech: English runs ~3 tokens a second
+LONGEST = 28 * RATE  # whisper's window is 30 s, with the trailing silence: a longer clip is cut to this
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Recogniser:
 
     def transcribe(self, samples: np.ndarray) -> Transcript:
         """16 kHz float32 speech -> its text (blocking: run it in a thread)."""
+        samples = samples[:LONGEST]
         audio = np.concatenate([samples.astype(np.float32, copy=False), TRAILING_SILENCE])
         features = self._model.feature_extractor(audio, padding=0)
         features = np.ascontiguousarray(features[None, :, : features.shape[1] // 2 * 2])
