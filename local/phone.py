@@ -15,6 +15,8 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +30,9 @@ from local.acs.media import MediaStream
 from local.acs.simulator import AcsSimulator, correlation_of
 from local.caller_voice import silence, speak
 from local.host.config import HostKeys
+from local.up import Running
 
-QUIET_SECONDS = 0.8  # no agent audio for this long: the agent has finished its answer
+QUIET_SECONDS = 1.5  # no agent audio for this long: the agent has finished its answer
 ANSWER_SECONDS = 30.0
 PIECE = 20 * 16000  # the agent's speech is transcribed 20 s at a time
 
@@ -86,6 +89,8 @@ class SpokenCaller:
         self.stream.say(pcm)
         ended = _until(lambda: self.stream.idle and len(self.stream.speech_sent) > sent
                        and self.stream.speech_sent[-1], ANSWER_SECONDS + len(pcm) / self.stream.rate / 2)
+        if ended is None:  # the call is over (the agent hung up)
+            return Heard(line, None, "")
         began = self.stream.speech_sent[sent] if len(self.stream.speech_sent) > sent else None
         if line.cut_in_after_ms is not None and len(self.stream.stops) > stops and began is not None:
             stopped_after = (self.stream.stops[stops].at - began) * 1000
@@ -130,6 +135,9 @@ def place_spoken_call(simulator: AcsSimulator, admin: httpx.Client, system_key: 
     print(f"  agent: {caller.transcribe([f for f in stream.agent_frames if greeting and f.at >= greeting.at])}")
     heard: list[Heard] = []
     for line in lines:
+        if stream.close_code is not None:
+            print("  (the call has ended)")
+            break
         previous = heard[-1] if heard else None
         began = None
         if previous is not None and previous.latency_ms is not None:
@@ -173,50 +181,57 @@ def script(customer: dict, product: dict) -> list[Line]:
         Line(f"I want to take a new order with 2 units of {product['name']}."),
         Line("Yes."),
         Line("What products are currently available from your product catalog?"),
-        Line("Sorry, let me stop you there.", cut_in_after_ms=1500),
+        Line("Wait, I have another question.", cut_in_after_ms=1500),
         Line("Email me a confirmation of my order."),
         Line("Yes."),
         Line("That's all, thank you."),
     ]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
-def main() -> int:
-    from local.demo import create_company
+@contextmanager
+def media_path(running: Running, port: int) -> Iterator[None]:
+    """The media app with the cascade engine on `port` (the host was started with MEDIA_BASE_URL pointing there)."""
     from local.threaded_server import serving
-    from local.up import down, up
     from media.app import create_app
     from media.settings import MediaSettings
 
+    settings = MediaSettings(function_app_url=running.base_url, service_key=running.service_key,
+                             voice_engine="cascade")
+    with serving(create_app(settings), port=port, ws="websockets-sansio", http="httptools"):
+        yield
+
+
+def main() -> int:
+    from local.demo import create_company
+    from local.up import down, up
+
     root = Path.cwd()
     with AcsSimulator(root / ".local" / "acs", host_url="", system_key="").serving() as simulator:
-        media_port = _free_port()
+        media_port = free_port()
         os.environ.update(ACS_CONNECTION_STRING=simulator.connection_string, ACS_VERIFY_TLS=str(simulator.certificate),
                           MEDIA_BASE_URL=f"ws://127.0.0.1:{media_port}")
         running = up(root)
         system_key = HostKeys("", running.master_key).system_key
         simulator.host_url, simulator.system_key = running.base_url, system_key
-        settings = MediaSettings(function_app_url=running.base_url, service_key=running.service_key,
-                                 voice_engine="cascade")
         try:
-            with serving(create_app(settings), port=media_port, ws="websockets-sansio", http="httptools"), \
-                    httpx.Client(base_url=running.base_url, headers={"x-functions-key": running.master_key},
-                                 timeout=30) as http:
-                if not running.started_host:
-                    print("the host was started before the simulator: `make down` first")
-                    return 1
+            if not running.started_host:
+                print("the host was started before the simulator: `make down` first")
+                return 1
+            with media_path(running, media_port), httpx.Client(
+                    base_url=running.base_url, headers={"x-functions-key": running.master_key}, timeout=30) as http:
                 create_company(http)
-                return call(http, simulator, system_key)
+                return 0 if call(http, simulator, system_key) else 1
         finally:
             down(root, host=running.started_host, stack=running.started_stack)
 
 
-def call(http: httpx.Client, simulator: AcsSimulator, system_key: str) -> int:
+def call(http: httpx.Client, simulator: AcsSimulator, system_key: str) -> bool:
     """One spoken call; checks what it did in Cosmos DB and the outbox."""
     customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
     product = max(http.get("/api/admin/products").json()["items"], key=lambda p: p["stock"])
@@ -238,7 +253,7 @@ def call(http: httpx.Client, simulator: AcsSimulator, system_key: str) -> int:
     print(f"  call {done.get('runtimeStatus')}: {phases}; post-call record "
           f"{(done.get('output') or {}).get('conversation_id')}")
     changed = address["city"] == "Zurich" and stock == product["stock"] - 2 and bool(mails)
-    return 0 if changed and done.get("runtimeStatus") == "Completed" else 1
+    return changed and done.get("runtimeStatus") == "Completed"
 
 
 if __name__ == "__main__":
