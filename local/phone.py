@@ -178,12 +178,12 @@ def script(customer: dict, product: dict) -> list[Line]:
              pause_after=6),
         Line("Please change my address to 12 Harbour Street, 8001 Zurich, Switzerland."),
         Line("Yes, please."),
+        Line("Email me a confirmation of my order."),
+        Line("Yes."),
         Line(f"I want to take a new order with 2 units of {product['name']}."),
         Line("Yes."),
         Line("What products are currently available from your product catalog?"),
         Line("Wait, I have another question.", cut_in_after_ms=1500),
-        Line("Email me a confirmation of my order."),
-        Line("Yes."),
         Line("That's all, thank you."),
     ]
 
