@@ -178,7 +178,7 @@ def script(customer: dict, product: dict) -> list[Line]:
              pause_after=6),
         Line("Please change my address to 12 Harbour Street, 8001 Zurich, Switzerland."),
         Line("Yes, please."),
-        Line("Email me a confirmation of my order."),
+        Line("Can you send me a confirmation by email?"),
         Line("Yes."),
         Line(f"I want to take a new order with 2 units of {product['name']}."),
         Line("Yes."),
