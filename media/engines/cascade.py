@@ -109,6 +109,10 @@ class CascadeEngine:
         self._decoded: dict[int, asyncio.Future[Transcript]] = {}  # by pause
         self._generation = 0  # bumped by a take-back: a turn still being finished is withdrawn
         self._turn: asyncio.Task[Any] | None = None  # the latest caller turn given to the conversation
+        self._last_ended: tuple[int, int] = (0, 0)  # the pause that ended the last turn, and its audio's length
+        # A turn taken back: its text, and how much of the turn's audio that text covers. Only the rest is
+        # decoded again: whisper may stop at the pause inside and drop all that follows it.
+        self._carried: tuple[str, int] | None = None
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
         self._side = side
@@ -155,10 +159,12 @@ class CascadeEngine:
         match action:
             case turn_taking.Started():
                 log.debug("started at %.3f", time.perf_counter())
+                self._carried = None
                 await self._barge_in()
             case turn_taking.TakenBack():
                 log.debug("taken back at %.3f", time.perf_counter())
                 self._generation += 1
+                self._carry()
                 await self._barge_in()
             case turn_taking.Partial(audio=audio):
                 self._decode(audio, 0)
@@ -168,6 +174,7 @@ class CascadeEngine:
                 self._decode(audio, pause)
             case turn_taking.Ended() as ended:
                 log.debug("ended %d at %.3f", ended.pause, time.perf_counter())
+                self._last_ended = (ended.pause, ended.audio.size)
                 self._spawn(self._finish_turn(ended, self._generation))
 
     async def _barge_in(self) -> None:
@@ -193,8 +200,23 @@ class CascadeEngine:
             if pause or self._waiting is None or not self._waiting[1]:  # a partial never replaces a pause
                 self._waiting = (audio, pause)
             return
-        self._decoding = asyncio.get_running_loop().create_task(asyncio.to_thread(self._recogniser.transcribe, audio))
+        self._decoding = asyncio.get_running_loop().create_task(asyncio.to_thread(self._transcribe, audio))
         self._decoding.add_done_callback(lambda done: self._decoded_one(done, pause))
+
+    def _carry(self) -> None:
+        pause, size = self._last_ended
+        decoded = self._decoded.get(pause)
+        carried = decoded.result().text if decoded is not None and decoded.done() and not decoded.cancelled() \
+            and decoded.exception() is None else None
+        self._carried = None if carried is None else (carried, size)  # it holds what an earlier take-back carried
+
+    def _transcribe(self, audio: np.ndarray) -> Transcript:
+        """The turn's text: what a take-back carried over, and the audio after it (blocking: in a thread)."""
+        carried = self._carried
+        if carried is None or audio.size <= carried[1]:
+            return self._recogniser.transcribe(audio)
+        rest = self._recogniser.transcribe(audio[carried[1]:])
+        return Transcript(f"{carried[0]} {rest.text}".strip(), rest.confidence, audio.size * 1000 // RATE)
 
     def _decoded_one(self, done: asyncio.Task[Transcript], pause: int) -> None:
         if not done.cancelled() and done.exception() is None and pause:
@@ -209,7 +231,7 @@ class CascadeEngine:
         if ended.pause and ended.pause in self._decoded:
             transcript = await self._decoded[ended.pause]
         else:  # cut while speaking: no pause covers it
-            transcript = await asyncio.to_thread(self._recogniser.transcribe, ended.audio)
+            transcript = await asyncio.to_thread(self._transcribe, ended.audio)
         log.debug("text %r at %.3f", transcript.text, time.perf_counter())
         if generation != self._generation or not transcript.text:
             return  # taken back, or no words in it (a cough, a line noise)
