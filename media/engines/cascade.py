@@ -208,7 +208,8 @@ class CascadeEngine:
         decoded = self._decoded.get(pause)
         carried = decoded.result().text if decoded is not None and decoded.done() and not decoded.cancelled() \
             and decoded.exception() is None else None
-        self._carried = None if carried is None else (carried, size)  # it holds what an earlier take-back carried
+        # The caller went on, so the full stop whisper put at the pause was none ("April 17. 1958" is no date).
+        self._carried = None if carried is None else (carried.rstrip().rstrip(".!?"), size)
 
     def _transcribe(self, audio: np.ndarray) -> Transcript:
         """The turn's text: what a take-back carried over, and the audio after it (blocking: in a thread)."""
