@@ -110,8 +110,8 @@ class CascadeEngine:
         self._generation = 0  # bumped by a take-back: a turn still being finished is withdrawn
         self._turn: asyncio.Task[Any] | None = None  # the latest caller turn given to the conversation
         self._last_ended: tuple[int, int] = (0, 0)  # the pause that ended the last turn, and its audio's length
-        # A turn taken back: its text, and how much of the turn's audio that text covers. Only the rest is
-        # decoded again: whisper may stop at the pause inside and drop all that follows it.
+        # A turn taken back: its text, and how much of the turn's audio that text covers. Whisper may stop at
+        # the pause inside and drop all that follows: then the rest is decoded alone and added to it.
         self._carried: tuple[str, int] | None = None
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
@@ -212,10 +212,11 @@ class CascadeEngine:
         self._carried = None if carried is None else (carried.rstrip().rstrip(".!?"), size)
 
     def _transcribe(self, audio: np.ndarray) -> Transcript:
-        """The turn's text: what a take-back carried over, and the audio after it (blocking: in a thread)."""
-        carried = self._carried
-        if carried is None or audio.size <= carried[1]:
-            return self._recogniser.transcribe(audio)
+        """The turn's text, whole; when whisper heard no more than a take-back carried over, that text and the
+        audio after it, decoded alone (blocking: in a thread)."""
+        whole, carried = self._recogniser.transcribe(audio), self._carried
+        if carried is None or audio.size <= carried[1] or len(whole.text.split()) > len(carried[0].split()):
+            return whole
         rest = self._recogniser.transcribe(audio[carried[1]:])
         return Transcript(f"{carried[0]} {rest.text}".strip(), rest.confidence, audio.size * 1000 // RATE)
 
