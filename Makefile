@@ -18,7 +18,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | c
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
-.PHONY: eval eval-http setup demo test deploy-check up down lint bench
+.PHONY: eval eval-http setup demo call test deploy-check up down lint bench
 
 setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) local.settings.json
 
@@ -75,6 +75,10 @@ deploy-check: $(DEPLOY_STAMP)
 demo: setup
 	$(PY) -m local.demo
 
+# One spoken phone call, offline: the caller's voice through the ACS simulator, the media path, the cascade.
+call: setup
+	$(PY) -m local.phone
+
 test: setup deploy-check $(CHECKOV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
@@ -104,3 +108,4 @@ bench: setup
 	$(PY) bench/cosmos.py
 	$(PY) bench/answer.py
 	$(PY) bench/relay.py --calls 50 250
+	$(PY) bench/turn.py

@@ -3,8 +3,8 @@
 Starts the ACS simulator, the local stack and the host (unless already up), runs the diagnostics
 orchestration, creates the synthetic company when none exists (a Durable fan-out into Cosmos DB),
 shows the dashboard, indexes the sample knowledge corpus, holds a short chat with the agents (one
-turn sends an email, shown as the local SMTP server received it), places a phone call through the
-simulator, and stops what it started.
+turn sends an email, shown as the local SMTP server received it), places a spoken phone call through the
+simulator and the media path (local/phone: the cascade engine, offline), and stops what it started.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import httpx
 
 from local.acs.simulator import AcsSimulator
 from local.host.config import HostKeys
-from local.phone_call import place_call
+from local.phone import call, free_port, media_path
 from local.up import Running, down, up
 
 TERMINAL = {"Completed", "Failed", "Terminated"}
@@ -130,29 +130,26 @@ def show_dashboard(http: httpx.Client) -> None:
 
 
 def phone_call(http: httpx.Client, simulator: AcsSimulator, running: Running) -> bool:
-    """A call from the first customer, who verifies, asks for their details and hangs up."""
-    customer = http.get("/api/admin/customers", params={"limit": 1}).json()["items"][0]
+    """A spoken call from the first customer: verification, an address change, an order, an email, a cut-in."""
     before = http.get("/api/admin/dashboard").json()["conversations"]
-    print(f"\nphone call from {customer['first_name']} {customer['last_name']} through the ACS simulator:")
-    done = place_call(simulator, http, service_key=running.service_key,
-                      system_key=HostKeys("", running.master_key).system_key, customer=customer, lines=[
-        "I want to check if you have the up-to-date information about me.",
-        f"My postal code is {customer['address']['postal_code']} and my date of birth is "
-        f"{customer['date_of_birth']}.", "That's all, thank you"])
+    done = call(http, simulator, HostKeys("", running.master_key).system_key)
     after = http.get("/api/admin/dashboard").json()["conversations"]
     print(f"  dashboard: {before} -> {after} conversations")
-    return done["runtimeStatus"] == "Completed"
+    return done
 
 
 def main() -> int:
     root = Path.cwd()
     started = time.perf_counter()
     with AcsSimulator(root / ".local" / "acs", host_url="", system_key="").serving() as simulator:
-        os.environ.update(ACS_CONNECTION_STRING=simulator.connection_string, ACS_VERIFY_TLS=str(simulator.certificate))
+        media_port = free_port()
+        os.environ.update(ACS_CONNECTION_STRING=simulator.connection_string, ACS_VERIFY_TLS=str(simulator.certificate),
+                          MEDIA_BASE_URL=f"ws://127.0.0.1:{media_port}")
         running = up(root)
         simulator.host_url, simulator.system_key = running.base_url, HostKeys("", running.master_key).system_key
         print(f"stack and host up in {time.perf_counter() - started:.1f} s at {running.base_url}")
-        return _demo(root, running, simulator)
+        with media_path(running, media_port):
+            return _demo(root, running, simulator)
 
 
 def _demo(root: Path, running: Running, simulator: AcsSimulator) -> int:

@@ -77,6 +77,10 @@ class OfflineBrain:
     async def respond(self, turn: Turn) -> None:
         await turn.say(await Policy(turn).decide(self._intents))
 
+    async def warm(self) -> None:
+        """Loads the model and embeds the examples now (seconds), not during the first caller's turn."""
+        await self._intents.classify("hello")
+
 
 class Policy:
     """What to do with one caller message: the intent handlers, each returning what to say.

@@ -56,6 +56,11 @@ class Conversation:
         self._heard: str | None = None
         self.ended = False
 
+    @property
+    def answering(self) -> bool:
+        """A turn is running (the brain, its tools, or whatever the transport holds it open for)."""
+        return self._running is not None
+
     async def handle(self, event: InEvent) -> None:
         """Feeds one caller event; a turn it starts runs in the background (see `events`)."""
         match event:

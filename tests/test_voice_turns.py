@@ -1,0 +1,88 @@
+"""When the cascade takes the caller's turn: the turn-taking state machine on scripted voice activity."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from shared.voice.end_of_turn import sounds_finished
+from shared.voice.settings import VoiceSettings
+from shared.voice.turn_taking import Ended, Partial, Paused, Started, TakenBack, TurnTaker
+
+WINDOW = np.zeros(512, dtype=np.float32)
+SETTINGS = VoiceSettings(end_silence_ms=256, open_silence_ms=480, unfinished_silence_ms=900, take_back_ms=900,
+                         speech_start_ms=64, partial_every_ms=640)
+
+
+def run(taker: TurnTaker, speech_ms: int, silence_ms: int, text: str | None = None) -> list[object]:
+    """`speech_ms` of speech then `silence_ms` of silence; `text` is what the recogniser makes of each pause."""
+    actions: list[object] = []
+    for probability, ms in ((0.9, speech_ms), (0.05, silence_ms)):
+        for _ in range(ms // 32):
+            for action in taker.feed(WINDOW, probability):
+                actions.append(action)
+                if isinstance(action, Paused) and text is not None:
+                    taker.transcribed(action.pause, text)
+    return actions
+
+
+def kinds(actions: list[object]) -> list[str]:
+    return [type(a).__name__ for a in actions]
+
+
+def test_a_finished_sentence_ends_after_a_short_silence() -> None:
+    taker = TurnTaker(SETTINGS)
+    actions = run(taker, 1600, 320, "My postal code is 94103.")
+    assert kinds(actions) == ["Started", "Partial", "Partial", "Paused", "Ended"]
+    ended = actions[-1]
+    assert isinstance(ended, Ended) and ended.pause == actions[3].pause  # type: ignore[attr-defined]
+    assert ended.audio.size >= (1600 + 256) * 16  # the pre-roll and the speech are all in it
+
+
+def test_a_sentence_that_stops_on_my_waits_for_more() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 800, 640, "I would like to change my")) == ["Started", "Partial", "Paused"]
+    assert kinds(run(taker, 600, 320, "I would like to change my address.")) == ["Partial", "Paused", "Ended"]
+
+
+def test_going_on_right_after_the_end_takes_the_turn_back_and_keeps_its_audio() -> None:
+    taker = TurnTaker(SETTINGS)
+    first = run(taker, 1000, 480, "My postal code is 94103.")
+    assert kinds(first)[-1] == "Ended"
+    again = run(taker, 1000, 320, "My postal code is 94103 and I was born in 1957.")
+    assert kinds(again) == ["TakenBack", "Partial", "Paused", "Ended"]
+    assert again[-1].audio.size > first[-1].audio.size + 1000 * 16  # type: ignore[attr-defined]
+
+
+def test_speech_after_the_take_back_window_is_a_new_turn() -> None:
+    taker = TurnTaker(SETTINGS)
+    run(taker, 1000, 1400, "Yes.")
+    assert kinds(run(taker, 500, 0)) == ["Started"]
+
+
+def test_without_a_transcript_in_time_the_turn_ends_after_the_long_silence() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 500, 800)) == ["Started", "Paused"]
+    assert kinds(run(taker, 0, 128)) == ["Ended"]
+
+
+def test_a_cough_shorter_than_the_start_is_not_a_turn() -> None:
+    assert run(TurnTaker(SETTINGS), 32, 500) == []
+
+
+def test_words_without_a_full_stop_wait_a_little_longer() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 1000, 384, "Please change my address to 12 Harbour Street")) == \
+        ["Started", "Partial", "Paused"]
+    assert kinds(run(taker, 0, 160)) == ["Ended"]
+
+
+def test_unfinished_wording() -> None:
+    assert sounds_finished("Yes, please.") and sounds_finished("My postal code is 94103.")
+    assert not sounds_finished("I would like to change my") and not sounds_finished("and the,")
+    assert not sounds_finished("") and not sounds_finished("Um")
+
+
+def test_partials_come_while_the_caller_speaks() -> None:
+    actions = run(TurnTaker(SETTINGS), 2000, 0)
+    assert [type(a) for a in actions] == [Started, Partial, Partial, Partial]
+    assert not any(isinstance(a, TakenBack) for a in actions)
