@@ -34,6 +34,10 @@ def manual(path: Path, pages: int, marker: str) -> bytes:
 def host(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[HostProcess]:
     running = product_host(tmp_path_factory.mktemp("races"), stack.as_settings())
     yield running.start()
+    # Every host of this test run shares the stack's `documents` container: leave nothing for the next one.
+    with running.admin() as http:
+        for document in http.get("/api/admin/documents").json()["items"]:
+            http.delete(f"/api/admin/documents/{document['id']}")
     running.stop()
 
 
