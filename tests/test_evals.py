@@ -14,10 +14,12 @@ import pytest
 
 from evals import runner
 from evals.scenarios import Scenario, load
-from evals.world import Knowledge, World
+from evals.world import Knowledge, World, WorldTools
 from shared.agents.definitions import agents
 from shared.agents.offline_brain import IntentModel, OfflineBrain
 from shared.conversation import tool_loop
+from shared.conversation.runtime import Conversation
+from shared.conversation.state import ConversationState
 from shared.conversation.tool_loop import ToolRequest
 from shared.conversation.turn import Turn
 from shared.knowledge.embeddings import MiniLmEmbedder
@@ -172,3 +174,28 @@ def test_a_complaint_on_a_phone_call_is_recorded_then_transferred(monkeypatch: p
     scored = asyncio.run(runner.run_scenario(scenario, OfflineBrain(IntentModel(embedder, agents())), World.load(),
                                              Knowledge(embedder)))
     assert scored.success, runner.table([scored])
+
+
+class UncountedTurns(WorldTools):
+    """A port whose caller turns after the first are not counted, as a spoken turn taken back can leave it."""
+
+    async def caller_turn(self) -> None:
+        self.caller_turns = max(self.caller_turns, 1)
+
+
+def test_a_yes_the_tool_layer_does_not_take_yet_is_read_back_again_not_an_error() -> None:
+    world = World.load()
+    embedder = MiniLmEmbedder()
+    port = UncountedTurns(world.copy(), "cust-ch", Knowledge(embedder))
+    customer = {k: v for k, v in world.customers["cust-ch"].items() if k != "date_of_birth"}
+    conversation = Conversation(agents=agents(), brain=OfflineBrain(IntentModel(embedder, agents())), port=port,
+                                store=runner.MemoryStore(), state=ConversationState(id="chat-1", session_id="s"),
+                                etag=None, facts={"company": world.company, "customer": customer})
+
+    async def talk() -> list[str]:
+        return [(await conversation.turn(said)).said for said in
+                ("postal code 8001, born 9 september 1975", "move me to seestrasse 20 8002 zürich", "yes")]
+
+    replies = asyncio.run(talk())
+    assert "Shall I go ahead?" in replies[1] and "Shall I go ahead?" in replies[2], replies
+    assert "wrong" not in replies[2] and not port.effects  # asked again; nothing changed without a counted yes

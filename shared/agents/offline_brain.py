@@ -254,6 +254,10 @@ class Policy:
         done = await self.call(pending["tool"], **pending["arguments"], confirmed=True)
         if not done.ok:
             return self._failed(done)
+        if isinstance(done.result, dict) and done.result.get("status") == "confirmation_required":
+            # The tool layer takes a yes only in a later caller turn than its read-back: ask again.
+            self.state.pending = pending
+            return self.reply(f"Just to confirm: {done.result['read_back']}. Shall I go ahead?")
         if pending["tool"] == "create_order":
             order = done.result["order"]
             return self.reply(f"Your order is placed: {order['quantity']} x {await self._name(order['product_id'])}, "
