@@ -81,6 +81,10 @@ class AcsCallSide:
     def queued_ms(self) -> int:
         return int(self._queued_bytes / self.audio.bytes_per_ms)
 
+    def speaking(self) -> bool:
+        """An answer is being played: from its first chunk until its last frame has been heard."""
+        return self._speaking
+
     async def emit(self, event: OutEvent) -> None:
         await self._emit(event)
 
