@@ -89,17 +89,12 @@ def connector(settings: MediaSettings) -> Connector:
 
 
 def _entra_token(scope: str) -> Callable[[], Awaitable[str]]:
-    """The managed identity's token for `scope`, fetched when a connection opens (azure-identity caches it)."""
-    credential: list[Any] = []
+    """The managed identity's token for `scope`, fetched when a connection opens (the credential caches it)."""
+    from azure.identity.aio import get_bearer_token_provider
 
-    async def token() -> str:
-        if not credential:
-            from azure.identity.aio import DefaultAzureCredential
+    from shared.credentials import managed_identity
 
-            credential.append(DefaultAzureCredential())
-        return (await credential[0].get_token(scope)).token
-
-    return token
+    return get_bearer_token_provider(managed_identity(), scope)
 
 
 _schemas: list[dict[str, Any]] = []
