@@ -18,7 +18,7 @@ DEPLOY_STAMP := $(DEPLOY_VENV)/requirements-$(shell cksum < requirements.txt | c
 CHECKOV_VENV := .local/checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/requirements.stamp
 
-.PHONY: eval eval-http setup demo call test deploy-check up down lint bench
+.PHONY: eval eval-http setup demo call test test-spoken deploy-check up down lint bench
 
 setup: $(DEBIAN_STAMP) $(PY_STAMP) $(NODE_STAMP) $(WEB_BUILD) local.settings.json
 
@@ -82,6 +82,9 @@ call: setup
 test: setup deploy-check $(CHECKOV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+test-spoken: setup
+	$(PY) -m pytest -m spoken
 
 up: setup
 	$(PY) -m local.up

@@ -29,7 +29,7 @@ from shared.conversation.events import TurnEnded
 from shared.voice.settings import VoiceSettings
 from tests.hosting import HostProcess, generate_company, product_host
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.spoken]
 COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 6, "products": 5, "purchases": 6,
            "conversations": 1, "seed": 3}
 AUDIO = AudioFormat(sample_rate=24000, frame_bytes=960)
