@@ -31,7 +31,7 @@ async def incoming_call(event: func.EventGridEvent, client: df.DurableOrchestrat
     if event.event_type != INCOMING_CALL:
         log.info("event %s of type %s is not a call: ignored", event.id, event.event_type)
         return
-    await take(get_settings(), event.get_json(), client.start_new)
+    await take(get_settings(), event.get_json(), client)
 
 
 @bp.route(route="calls/{call_id}/events", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

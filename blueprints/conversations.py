@@ -24,17 +24,17 @@ ENDING = {"CallDisconnected": "ended", "AnswerFailed": "not answered", "CallTran
 
 @bp.orchestration_trigger(context_name="context")
 def conversation_orchestrator(context: df.DurableOrchestrationContext):
-    from shared.conversation.tracking import ACTIVITY_EVENT, CALL_EVENTS, ENDED_EVENT, enter
+    from shared.conversation.tracking import ACTIVITY_EVENT, ANSWERED_EVENT, CALL_EVENTS, ENDED_EVENT, enter
 
     started = context.get_input()  # {"state": {...}, "deadline": iso, "began": iso}
     state, now = started["state"], context.current_utc_datetime
     began = started.get("began", now.isoformat())
     deadline_at = datetime.fromisoformat(started["deadline"]) if "deadline" in started else now + MAX_DURATION
     call = state.get("call")
-    names = (ACTIVITY_EVENT, ENDED_EVENT, *(CALL_EVENTS if call else ()))
+    names = (ACTIVITY_EVENT, ENDED_EVENT, *((*CALL_EVENTS, ANSWERED_EVENT) if call else ()))
     waits = {name: context.wait_for_external_event(name) for name in names}
     waits["deadline"] = context.create_timer(deadline_at)
-    if call and state["phase"] == "answered":
+    if call and state["phase"] == "ringing":
         state, ending = yield from _until_connected(context, state, call, waits)
         if ending:
             waits["deadline"].cancel()
@@ -58,23 +58,30 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
 
 def _until_connected(context: df.DurableOrchestrationContext, state: dict[str, Any], call: dict[str, Any],
                      waits: dict[str, Any]):
-    """Opens the caller's session and waits for CallConnected; a call that never connects is hung up, not
-    left ringing. -> (state, ending or None)"""
-    from shared.conversation.tracking import enter
+    """Waits for the answer to go out, then opens the caller's session while the call connects (not before:
+    the answer is what the caller waits for). A call that never connects is hung up, not left ringing.
+    -> (state, ending or None)"""
+    from shared.conversation.tracking import ANSWERED_EVENT, enter
 
-    state = enter(state, "answered", context.current_utc_datetime.isoformat())
-    opened = yield context.call_activity_with_retry("open_call_session", RETRY, call)
-    state = {**state, "session_id": opened["session_id"], "call": {**call, "known_caller": opened["known_caller"]}}
+    state = enter(state, "ringing", context.current_utc_datetime.isoformat())
     context.set_custom_status(state)
     connect_by = context.create_timer(context.current_utc_datetime + timedelta(seconds=call["connect_seconds"]))
     ends = [waits[name] for name in ENDING if name in waits]
-    winner = yield context.task_any([waits["CallConnected"], connect_by, *ends])
+    connected = waits["CallConnected"]
+    winner = yield context.task_any([waits[ANSWERED_EVENT], connected, connect_by, *ends])
+    if winner is waits[ANSWERED_EVENT] or winner is connected:  # CallConnected also says it was answered
+        state = enter(state, "answered", context.current_utc_datetime.isoformat())
+        opened = yield context.call_activity_with_retry("open_call_session", RETRY, call)
+        state = {**state, "session_id": opened["session_id"], "call": {**call, "known_caller": opened["known_caller"]}}
+        context.set_custom_status(state)
+        if winner is not connected:
+            winner = yield context.task_any([connected, connect_by, *ends])
     at = context.current_utc_datetime.isoformat()
     if winner is connect_by:
         yield context.call_activity_with_retry("hang_up_call", RETRY, call)
         return enter(state, "not connected", at), "not connected"
     connect_by.cancel()
-    if winner is waits["CallConnected"]:
+    if winner is connected:
         waits["CallConnected"] = context.wait_for_external_event("CallConnected")
         return enter(state, "connected", at), None
     return enter(state, "ended", at), next(ENDING[name] for name in ENDING if waits.get(name) is winner)

@@ -120,7 +120,7 @@ def test_an_incoming_call_is_answered_with_signed_request_and_bidirectional_medi
     assert f"/media/{call.call_id}?token=" in streaming["transportUrl"]
     assert call.answer.body["callbackUri"].startswith(f"{host.base_url}/api/calls/{call.call_id}/events?token=")
     connected = call.phase("connected")["customStatus"]
-    assert [p["phase"] for p in connected["timeline"]] == ["answered", "connected"]
+    assert [p["phase"] for p in connected["timeline"]] == ["ringing", "answered", "connected"]
     assert connected["channel"] == "phone" and connected["call"]["known_caller"] is True
 
 
@@ -195,7 +195,7 @@ def test_a_hang_up_leaves_the_post_call_conversation_on_the_dashboard(phone) -> 
         stored = http.get(f"/api/admin/customers/{me['id']}").json()
     assert stored["id"] == me["id"]
     phases = [p["phase"] for p in done["output"]["timeline"]]
-    assert phases == ["answered", "connected", "post-call"]
+    assert phases == ["ringing", "answered", "connected", "post-call"]
     # the caller hung up: the product does not hang up a second time
     assert not [r for r in simulator.requests if r.path.endswith(":terminate")
                 and call.connection_id in r.path]
@@ -211,6 +211,23 @@ def test_a_call_that_never_connects_is_hung_up(phone) -> None:
     done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, 20)
     assert done["output"]["status"] == "not connected"
     assert [r for r in simulator.requests if r.path.endswith(f"{call.connection_id}:terminate") and r.signed]
+
+
+def test_a_call_that_cannot_be_answered_ends_as_not_answered_without_a_session(phone) -> None:
+    host, simulator = phone
+    event = simulator.incoming_call(customer_phone(host, 0)["phone"])
+    correlation_id = event[0]["data"]["correlationId"]
+    simulator.answers = False
+    try:
+        assert simulator.ring("", event).status_code in (200, 202)
+        assert wait_for(lambda: answers_for(simulator, correlation_id))
+    finally:
+        simulator.answers = True
+    call_id = "call-" + hashlib.sha256(correlation_id.encode()).hexdigest()[:24]
+    done = wait_for(lambda: (s := orchestration(host, call_id)).get("runtimeStatus") == "Completed" and s, 20)
+    assert done["output"]["status"] == "not answered"
+    assert "session_id" not in done["output"] or not done["output"]["session_id"]
+    assert [p["phase"] for p in done["output"]["timeline"]] == ["ringing", "ended"]
 
 
 def test_a_failed_transfer_leaves_the_caller_with_the_agent(phone) -> None:
@@ -239,7 +256,8 @@ def test_the_public_sdk_sample_is_answered_for_an_unknown_caller(phone) -> None:
     answer = wait_for(lambda: [r for r in simulator.requests if r.path.endswith(":answer")
                                and r.body["incomingCallContext"] == "{incoming-call-contextValue}"])[0]
     call_id = urlparse(answer.body["callbackUri"]).path.split("/")[3]
-    status = wait_for(lambda: (s := orchestration(host, call_id)).get("customStatus") and s)
+    status = wait_for(lambda: "known_caller" in ((s := orchestration(host, call_id)).get("customStatus") or {}).get(
+        "call", {}) and s)  # once answered, its session is open
     assert status["customStatus"]["call"]["known_caller"] is False
 
 

@@ -40,6 +40,13 @@ API_VERSION = "2026-03-12"
 CALLBACK_DELAY_SECONDS = 0.02  # ACS calls back shortly after it answers a request
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def correlation_of(context: str) -> str:
     """The call id the simulator put into an incomingCallContext (another context: a new call)."""
     try:
@@ -77,6 +84,7 @@ class AcsSimulator:
     folder: Path
     host_url: str  # the Functions host, where Event Grid delivers IncomingCall
     system_key: str
+    answers: bool = True  # False: every answer request is refused (an expired incomingCallContext)
     connects: bool = True  # False: answered calls never send CallConnected
     transfers: bool = True  # False: every transfer fails (CallTransferFailed)
     access_key: str = field(default_factory=lambda: base64.b64encode(secrets.token_bytes(32)).decode())
@@ -87,6 +95,9 @@ class AcsSimulator:
     port: int = 0
     _tasks: set[asyncio.Task[None]] = field(default_factory=set)  # callbacks on their way
     _loop: asyncio.AbstractEventLoop | None = None  # the server's
+    # Kept open, as Event Grid and ACS keep their connections: a new client costs ~20 ms of TLS set-up.
+    _publisher: httpx.Client | None = None
+    _caller_back: httpx.AsyncClient | None = None  # on the server's loop
     arrivals: threading.Event = field(default_factory=threading.Event)  # set on each request: wait, don't poll
 
     @property
@@ -117,10 +128,12 @@ class AcsSimulator:
 
     def ring(self, caller: str, event: list[dict[str, Any]] | None = None) -> httpx.Response:
         """Publishes an IncomingCall to the host's Event Grid webhook, as the Event Grid subscription does."""
-        with httpx.Client(timeout=30) as http:
-            return http.post(f"{self.host_url}/runtime/webhooks/eventgrid",
-                             params={"functionName": "incoming_call", "code": self.system_key},
-                             json=event or self.incoming_call(caller), headers={"aeg-event-type": "Notification"})
+        if self._publisher is None:
+            self._publisher = httpx.Client(timeout=30)
+        return self._publisher.post(f"{self.host_url}/runtime/webhooks/eventgrid",
+                                    params={"functionName": "incoming_call", "code": self.system_key},
+                                    json=event or self.incoming_call(caller),
+                                    headers={"aeg-event-type": "Notification"})
 
     def hang_up(self, connection_id: str) -> None:
         """The caller hangs up."""
@@ -180,6 +193,9 @@ class AcsSimulator:
         body, refused = await self._checked(request)
         if refused:
             return refused
+        if not self.answers:
+            return JSONResponse({"error": {"code": "BadRequest", "message": "The incomingCallContext has expired."}},
+                                400)
         correlation_id = correlation_of(body["incomingCallContext"])
         call = SimulatedCall(connection_id=str(uuid.uuid4()),
                              server_call_id=base64.b64encode(f"server-{correlation_id}".encode()).decode(),
@@ -248,21 +264,25 @@ class AcsSimulator:
 
         async def deliver() -> None:
             await asyncio.sleep(CALLBACK_DELAY_SECONDS)
-            async with httpx.AsyncClient(timeout=30) as http:
-                try:
-                    answered = await http.post(call.callback_uri, json=events)
-                except httpx.TransportError as error:  # ACS would retry; the simulator records it
-                    self.callbacks.append({"types": types, "error": type(error).__name__})
-                    return
+            if self._caller_back is None:
+                self._caller_back = httpx.AsyncClient(timeout=30)
+            try:
+                answered = await self._caller_back.post(call.callback_uri, json=events)
+            except httpx.TransportError as error:  # ACS would retry; the simulator records it
+                self.callbacks.append({"types": types, "error": type(error).__name__})
+                return
             self.callbacks.append({"types": types, "status": answered.status_code})
 
-        try:
-            task = asyncio.get_running_loop().create_task(deliver())
-        except RuntimeError:  # the caller's side, from another thread: on the server's loop, and wait for it
-            asyncio.run_coroutine_threadsafe(deliver(), self._loop).result(30)
+        assert self._loop is not None  # a call exists only once the server has answered a request
+        if _running_loop() is self._loop:
+            task = self._loop.create_task(deliver())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
             return
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        # The caller's side, from another thread: on the server's loop (its client lives there).
+        delivered = asyncio.run_coroutine_threadsafe(deliver(), self._loop)
+        if _running_loop() is None:  # a plain thread can wait for it
+            delivered.result(30)
 
     @contextmanager
     def serving(self) -> Iterator[AcsSimulator]:
@@ -274,4 +294,14 @@ class AcsSimulator:
             Route("/calling/callConnections/{connection}", self._terminate, methods=["DELETE"]),
         ])
         with threaded(app, ensure_certificate(self.folder)) as self.port:
-            yield self
+            try:
+                yield self
+            finally:
+                self._close_clients()
+
+    def _close_clients(self) -> None:
+        if self._publisher is not None:
+            self._publisher.close()
+        if self._caller_back is not None and self._loop is not None:
+            asyncio.run_coroutine_threadsafe(self._caller_back.aclose(), self._loop).result(5)
+        self._publisher = self._caller_back = None

@@ -1,15 +1,16 @@
-"""Taking a call: claim it, open its session, start its orchestration, answer it with media streaming.
+"""Taking a call: claim it, start its orchestration, answer it with media streaming, then tell the
+orchestration, which opens the caller's session while the call connects.
 
 The orchestration starts before the answer, so the CallConnected callback that may follow at once
-always finds it. The session is opened by the server from the caller's number: identified, not
-verified. Nothing heavy is imported before the answer goes out (callers hear the ringing).
+always finds it; nothing else runs before the answer goes out (callers hear the ringing), and nothing
+heavy is imported on the way. The session is opened by the server from the caller's number:
+identified, not verified.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from opentelemetry.trace import Span
 
@@ -20,43 +21,58 @@ from shared.settings import Settings
 from shared.telemetry import conversation_span
 
 log = logging.getLogger(__name__)
-StartNew = Callable[[str, str, Any], Awaitable[Any]]
+
+
+class Orchestrations(Protocol):
+    """What taking a call needs of the Durable client."""
+
+    async def start_new(self, orchestration_function_name: str, instance_id: str | None = None,
+                        client_input: Any | None = None) -> str: ...
+
+    async def raise_event(self, instance_id: str, event_name: str, event_data: Any = None,
+                          task_hub_name: str | None = None, connection_name: str | None = None) -> None: ...
 
 
 class SessionNotOpenError(RuntimeError):
     """The call is answered but its session is not open yet: ask again shortly."""
 
 
-async def take(settings: Settings, data: Any, start_new: StartNew) -> str | None:
-    """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery.
-    Only the claim and the orchestration's start come before the answer: the caller's session is opened
-    by the orchestration's first activity, while the call connects."""
+async def take(settings: Settings, data: Any, orchestrations: Orchestrations) -> str | None:
+    """Answers the call in an IncomingCall event's data; returns its id, or None for a repeated delivery
+    or a call that could not be answered."""
     try:
         call = parse_incoming(data)
     except NotACallError as error:
         log.warning("an IncomingCall event was refused: %s", error)
         return None
     with conversation_span(settings, call.call_id, "call.answer") as span:
-        return await _answer(settings, call, start_new, span)
+        return await _answer(settings, call, orchestrations, span)
 
 
-async def _answer(settings: Settings, call: IncomingCall, start_new: StartNew, span: Span) -> str | None:
+async def _answer(settings: Settings, call: IncomingCall, orchestrations: Orchestrations, span: Span) -> str | None:
     from shared.agents.definitions import ENTRY_AGENT
-    from shared.conversation.tracking import new_state
+    from shared.conversation.tracking import ANSWERED_EVENT, new_state
 
     if not await (await call_records(settings)).claim(call.call_id, call.caller):
         log.info("call %s was already taken: repeated delivery ignored", call.call_id)
         span.set_attribute("call.repeated_delivery", True)
         return None
-    await start_new("conversation_orchestrator", call.call_id, {"state": new_state(
+    await orchestrations.start_new("conversation_orchestrator", call.call_id, {"state": new_state(
         "", ENTRY_AGENT, "phone", call={"id": call.call_id, "connect_seconds": settings.call_connect_seconds})})
     key = settings.call_token_key
     callback = (f"{settings.callback_base_url}/api/calls/{call.call_id}/events"
                 f"?token={tokens.issue(key, tokens.CALLBACK, call.call_id)}")
     media = (f"{settings.media_base_url.rstrip('/')}/media/{call.call_id}"
              f"?token={tokens.issue(key, tokens.MEDIA, call.call_id)}")
-    connection_id = await automation.answer(settings, call.context, callback, media)
+    try:
+        connection_id = await automation.answer(settings, call.context, callback, media)
+    except Exception as error:  # a redelivery would find the call claimed: end it here, recorded
+        log.warning("call %s could not be answered: %s", call.call_id, type(error).__name__)
+        span.record_exception(error)
+        await orchestrations.raise_event(call.call_id, "AnswerFailed", {"reason": type(error).__name__})
+        return None
     await (await call_records(settings)).answered(call.call_id, connection_id)
+    await orchestrations.raise_event(call.call_id, ANSWERED_EVENT, {"connection_id": connection_id})
     log.info("call %s answered (connection %s)", call.call_id, connection_id)
     return call.call_id
 

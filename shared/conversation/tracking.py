@@ -14,6 +14,8 @@ ENDED_EVENT = "ended"
 # The Call Automation callbacks the orchestration acts on, each raised as an event of its own name: one event
 # name per kind of callback, so that two callbacks arriving together never queue under one name.
 CALL_EVENTS = ("CallConnected", "CallDisconnected", "AnswerFailed", "CallTransferAccepted", "CallTransferFailed")
+# Raised by the function app itself once the answer request went out: not a callback (none can raise it).
+ANSWERED_EVENT = "CallAnswered"
 RECENT_TOOLS = 20  # custom status stays small (Azure caps it at 16 KB)
 
 
@@ -22,7 +24,7 @@ def new_state(session_id: str, entry_agent: str, channel: str = "chat", call: di
     """`call`, for a phone call: its id, connection id and caller; its phases go into `timeline`."""
     return {"session_id": session_id, "channel": channel, "status": "active", "phase": "in conversation",
             "timeline": [], "agents": [entry_agent], "turns": 0, "tool_counts": {}, "recent_tools": [],
-            "refused": 0, "events": 0, "verified": False, **({"call": call, "phase": "answered"} if call else {})}
+            "refused": 0, "events": 0, "verified": False, **({"call": call, "phase": "ringing"} if call else {})}
 
 
 def enter(state: dict[str, Any], phase: str, at: str) -> dict[str, Any]:
