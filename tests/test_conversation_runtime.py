@@ -144,6 +144,36 @@ async def test_a_barge_in_during_a_tool_lets_it_finish_and_drops_its_read_back()
     assert model.steps == [["Shall I go ahead?"]]  # nothing after the tool ran
 
 
+async def test_a_withdrawn_tentative_turn_leaves_no_trace_and_its_verification_never_runs() -> None:
+    model = ScriptedModel([call("verify_caller", postal_code="94103")], ["Thanks."], ["Thanks, you are verified."])
+    talk, port, store = conversation(model)
+    committed = asyncio.Event()
+    before = talk.state.model_dump(mode="json")
+    turn = asyncio.create_task(talk.turn("my postal code is 94103", committed=committed.wait))
+    await asyncio.sleep(0.05)
+    assert port.ran == []  # held back: the caller may yet go on
+    ended = await talk.withdraw()
+    assert ended is not None and ended.withdrawn and ended.said == "" and await turn == ended
+    assert port.ran == [] and talk.state.model_dump(mode="json") == before and store.saved == []
+    whole = await talk.turn("my postal code is 94103 and I was born on 3 March 1985")
+    assert not whole.withdrawn and [m.text for m in talk.state.history if m.role == "user"] == [
+        "my postal code is 94103 and I was born on 3 March 1985"]
+
+
+async def test_a_tentative_turn_looks_up_at_once_and_acts_once_committed() -> None:
+    address = {"street": "12 Harbour Street", "postal_code": "8001", "city": "Zurich", "country": "CH"}
+    model = ScriptedModel([call("get_purchase_history"), call("update_customer_address", **address, confirmed=True)],
+                          ["Done."])
+    talk, port, _ = conversation(model, agent="customer_data")
+    committed = asyncio.Event()
+    turn = asyncio.create_task(talk.turn("yes, go ahead", committed=committed.wait))
+    await asyncio.sleep(0.05)
+    assert port.ran == ["get_purchase_history"]  # a lookup changes nothing: it runs while the turn is tentative
+    committed.set()
+    ended = await asyncio.wait_for(turn, 2)
+    assert port.ran == ["get_purchase_history", "update_customer_address"] and not ended.withdrawn
+
+
 async def test_a_handoff_mid_turn_switches_instructions_and_tools() -> None:
     model = ScriptedModel([call("handoff", agent="customer_data", reason="profile")], ["Let me look that up."])
     talk, _, _ = conversation(model)

@@ -119,10 +119,12 @@ async def test_a_caller_who_pauses_mid_sentence_is_verified_in_one_turn(spoken: 
                               f"And I was born on {spoken_date(me['date_of_birth'])}.")
     assert "verify_caller" in tools_of(verified), verified
     assert next(c for c in verified.tool_calls if c.name == "verify_caller").ok, verified
-    heard = [m.text for m in talk.engine.conversation.state.history if m.role == "user"][-1]
-    assert "postal code" in heard.lower() and "born" in heard.lower(), heard
+    said = [m.text for m in talk.engine.conversation.state.history if m.role == "user"]
+    assert "postal code" in said[-1].lower() and "born" in said[-1].lower(), said
     # A turn ended at the pause (when whisper had its text in time) was taken back before the caller heard
-    # anything of its answer.
+    # anything of its answer, and left no trace: no words in the history, no verification attempt.
+    assert sum("postal code" in text.lower() for text in said) == 1, said
+    assert [c.name for e in talk.ended() for c in e.tool_calls].count("verify_caller") == 1, talk.transcript()
     assert all(not e.said for e in talk.ended() if e.interrupted), [(e.said[:40], e.interrupted) for e in talk.ended()]
 
 

@@ -53,6 +53,27 @@ def test_going_on_right_after_the_end_takes_the_turn_back_and_keeps_its_audio() 
     assert again[-1].audio.size > first[-1].audio.size + 1000 * 16  # type: ignore[attr-defined]
 
 
+def test_the_ended_turn_is_committed_once_the_take_back_window_closes() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 1000, 256 + 32 + 800, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 0, 160)) == ["Committed"]  # 900 ms of silence after the end
+    assert kinds(run(taker, 0, 2000)) == []
+
+
+def test_hearing_the_answer_commits_the_turn_at_once() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 1000, 320, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
+    taker.answer_heard()
+    assert kinds(run(taker, 0, 32)) == ["Committed"]
+    assert kinds(run(taker, 500, 0)) == ["Started"]  # speech now is a barge-in, not a take-back
+
+
+def test_a_turn_taken_back_is_never_committed() -> None:
+    taker = TurnTaker(SETTINGS)
+    run(taker, 1000, 480, "My postal code is 94103.")
+    assert "Committed" not in kinds(run(taker, 1000, 320, "My postal code is 94103 and I was born in 1957."))
+
+
 def test_speech_after_the_take_back_window_is_a_new_turn() -> None:
     taker = TurnTaker(SETTINGS)
     run(taker, 1000, 1400, "Yes.")

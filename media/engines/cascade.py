@@ -3,7 +3,8 @@ to speech, each stage streaming into the next so that little is left to do once 
 
 - The caller's turn is decoded while they speak (partials) and again the moment they pause, so its
   text is ready when the turn ends; a short silence ends a turn that sounds finished, a longer one a
-  turn that does not ("...and my"), and a caller who goes on right after takes the turn back.
+  turn that does not ("...and my"), and a caller who goes on right after takes the turn back: the
+  turn is withdrawn without a trace, and until it can no longer be (committed) it runs no tool that acts.
 - The answer is spoken clause by clause: the first clause plays while the brain and the voice are
   still on the rest.
 - A barge-in stops the agent's audio at once and interrupts the turn with what the caller heard, so the
@@ -26,7 +27,7 @@ import numpy as np
 from media.engine import CallContext, CallSide
 from media.settings import MediaSettings
 from shared.agents.definitions import agents
-from shared.conversation.events import Dtmf, HangUp, TextDelta, TurnEnded
+from shared.conversation.events import CallerSaid, Dtmf, HangUp, TextDelta, TurnEnded
 from shared.conversation.executor import ToolPort
 from shared.conversation.runtime import Brain, Conversation
 from shared.conversation.state import ConversationState
@@ -109,6 +110,8 @@ class CascadeEngine:
         self._decoded: dict[int, asyncio.Future[Transcript]] = {}  # by pause
         self._generation = 0  # bumped by a take-back: a turn still being finished is withdrawn
         self._turn: asyncio.Task[Any] | None = None  # the latest caller turn given to the conversation
+        self._committed: asyncio.Future[None] | None = None  # resolved once the latest turn cannot be taken back
+        self._caller_line: str | None = None  # the latest turn's words, for the transcript once committed
         self._last_ended: tuple[int, int] = (0, 0)  # the pause that ended the last turn, and its audio's length
         # A turn taken back: its text, and how much of the turn's audio that text covers. Whisper may stop at
         # the pause inside and drop all that follows: then the rest is decoded alone and added to it.
@@ -164,8 +167,13 @@ class CascadeEngine:
             case turn_taking.TakenBack():
                 log.debug("taken back at %.3f", time.perf_counter())
                 self._generation += 1
+                self._caller_line = None
                 self._carry()
-                await self._barge_in()
+                await self._barge_in(withdraw=True)
+            case turn_taking.Committed():
+                if self._committed is not None and not self._committed.done():
+                    self._committed.set_result(None)
+                await self._say_caller_line()
             case turn_taking.Partial(audio=audio):
                 self._decode(audio, 0)
             case turn_taking.Paused(audio=audio, pause=pause):
@@ -175,10 +183,12 @@ class CascadeEngine:
             case turn_taking.Ended() as ended:
                 log.debug("ended %d at %.3f", ended.pause, time.perf_counter())
                 self._last_ended = (ended.pause, ended.audio.size)
-                self._spawn(self._finish_turn(ended, self._generation))
+                self._committed = asyncio.get_running_loop().create_future()
+                self._spawn(self._finish_turn(ended, self._generation, self._committed))
 
-    async def _barge_in(self) -> None:
-        """The caller speaks: the agent stops within a window, and a running turn ends with what was heard."""
+    async def _barge_in(self, withdraw: bool = False) -> None:
+        """The caller speaks: the agent stops within a window, and a running turn ends with what was heard
+        (or, when the caller took it back, is withdrawn)."""
         if self._turn is not None and not self._turn.done() and not self.conversation.answering:
             self._turn.cancel()  # given to the conversation but not begun (waiting for the last one to wind up)
         if not self._speaker.speaking and not self.conversation.answering:
@@ -187,11 +197,18 @@ class CascadeEngine:
         heard = await self._speaker.stop()
         if self.conversation.answering:
             self._discarding = True
-            self._spawn(self._interrupt(heard))
+            self._spawn(self._interrupt(heard, withdraw))
 
-    async def _interrupt(self, heard: str) -> None:
-        if await self.conversation.interrupt(heard=heard) is None:
+    async def _interrupt(self, heard: str, withdraw: bool) -> None:
+        stopping = self.conversation.withdraw() if withdraw else self.conversation.interrupt(heard=heard)
+        if await stopping is None:
             self._discarding = False  # stopped before it began: no TurnEnded is coming to clear it
+
+    async def _say_caller_line(self) -> None:
+        """The committed turn's words go to the transcript (a withdrawn turn's never do)."""
+        if self._caller_line is not None:
+            line, self._caller_line = self._caller_line, None
+            await self._side.emit(CallerSaid(line))
 
     def _decode(self, audio: np.ndarray, pause: int) -> None:
         """One decode at a time: audio that comes while one runs waits, and newer audio replaces it (each
@@ -229,7 +246,8 @@ class CascadeEngine:
             (audio, next_pause), self._waiting = self._waiting, None
             self._decode(audio, next_pause)
 
-    async def _finish_turn(self, ended: turn_taking.Ended, generation: int) -> None:
+    async def _finish_turn(self, ended: turn_taking.Ended, generation: int, committed: asyncio.Future[None]
+                           ) -> None:
         if ended.pause and ended.pause in self._decoded:
             transcript = await self._decoded[ended.pause]
         else:  # cut while speaking: no pause covers it
@@ -237,8 +255,11 @@ class CascadeEngine:
         log.debug("text %r at %.3f", transcript.text, time.perf_counter())
         if generation != self._generation or not transcript.text:
             return  # taken back, or no words in it (a cough, a line noise)
+        self._caller_line = transcript.text
+        if committed.done():
+            await self._say_caller_line()
         self._turn = asyncio.get_running_loop().create_task(
-            self.conversation.turn(transcript.text, transcript.confidence))
+            self.conversation.turn(transcript.text, transcript.confidence, committed=lambda: asyncio.shield(committed)))
 
     async def _forward_events(self) -> None:
         while True:
@@ -252,6 +273,8 @@ class CascadeEngine:
             elif isinstance(event, TurnEnded):
                 self._clause, self._discarding = "", False
                 self._speaker.end_answer()
+                if not event.withdrawn:
+                    await self._say_caller_line()  # before the answer's line, should the turn end uncommitted
             try:
                 await self._side.emit(event)
             except Exception:

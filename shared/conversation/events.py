@@ -93,6 +93,7 @@ class TurnEnded:
     citations: list[str] = field(default_factory=list)
     tool_calls: list[Any] = field(default_factory=list)  # ToolCall records, in order
     handoffs: list[str] = field(default_factory=list)  # the agents the caller was handed to
+    withdrawn: bool = False  # taken back: the caller had not finished, so the turn left no trace
 
 
 @dataclass(frozen=True)

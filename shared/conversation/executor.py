@@ -1,12 +1,12 @@
 """Runs the tools a brain asks for: which tools the active agent has, events, handoffs, what a cancelled
-turn must undo. The safety rules themselves (validation, verification, confirmation, caller scope)
-are the tool runner's, behind the port."""
+turn must undo, and what a tentative turn must hold back. The safety rules themselves (validation,
+verification, confirmation, caller scope) are the tool runner's, behind the port."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from shared.agents.definitions import Agent
@@ -14,6 +14,7 @@ from shared.conversation import handoffs
 from shared.conversation.events import HandedOff, OutEvent, ToolFinished, ToolStarted, VerificationChanged
 from shared.conversation.state import ConversationState, ToolCall
 from shared.tools.registry import ToolResult
+from shared.tools.runner import all_tools
 
 log = logging.getLogger(__name__)
 ALWAYS = ("handoff", "verify_caller")  # every agent can pass the caller on and check who they are
@@ -34,10 +35,12 @@ class ToolPort(Protocol):
 
 class ToolExecutor:
     def __init__(self, agents: dict[str, Agent], state: ConversationState, port: ToolPort, *,
-                 emit: Callable[[OutEvent], None], turn_id: str, deadline_seconds: float = TOOL_DEADLINE_SECONDS
-                 ) -> None:
+                 emit: Callable[[OutEvent], None], turn_id: str, deadline_seconds: float = TOOL_DEADLINE_SECONDS,
+                 committed: Callable[[], Awaitable[Any]] | None = None) -> None:
+        """`committed`, for a tentative turn (the caller may yet go on): waited for before any tool that acts
+        at once runs, so a turn taken back has changed nothing; lookups and read-backs run meanwhile."""
         self._agents, self._state, self._port, self._emit = agents, state, port, emit
-        self._turn_id, self._deadline = turn_id, deadline_seconds
+        self._turn_id, self._deadline, self._committed = turn_id, deadline_seconds, committed
         self._in_flight: set[asyncio.Future[ToolResult]] = set()
         self.calls: list[ToolCall] = []
         self.handoffs: list[str] = []
@@ -55,6 +58,8 @@ class ToolExecutor:
             except handoffs.HandoffRefusedError as refused:
                 return self._refused(name, arguments, str(refused))
         call_id = f"{self._turn_id}-{call_id or len(self.calls) + 1}"  # never reused across turns
+        if self._committed is not None and (spec := all_tools().get(name)) is not None and spec.acts(arguments):
+            await self._committed()
         self._emit(ToolStarted(call_id, name, arguments))
         result = await self._run(name, arguments, call_id)
         call = ToolCall(name=name, arguments=arguments, ok=result.ok, result=result.result, error=result.error,

@@ -2,7 +2,9 @@
 
 A cancelled turn keeps what the caller heard (the transport says how much was played), drops the
 read-backs it made (nothing it planned can be confirmed later) and lets a tool that had started
-finish, so nothing is left half-done. The state is saved under its etag after every turn.
+finish, so nothing is left half-done. A tentative turn (the caller may yet go on: the spoken engine
+ends turns early) holds back the tools that act until it is committed; withdrawn, it leaves no trace
+in the state. The state is saved under its etag after every turn.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from shared.agents.definitions import Agent
@@ -52,6 +55,7 @@ class Conversation:
         self._lock = asyncio.Lock()  # one turn at a time
         self._running: tuple[asyncio.Task[Any], asyncio.Future[TurnEnded | None]] | None = None
         self._cancelling = False
+        self._withdrawing = False
         self._started: set[asyncio.Task[TurnEnded]] = set()  # turns that caller events began
         self._heard: str | None = None
         self.ended = False
@@ -87,32 +91,45 @@ class Conversation:
             task.cancel()
         return await asyncio.shield(ended)
 
+    async def withdraw(self) -> TurnEnded | None:
+        """Takes back the running turn: the caller had not finished. It ends as if it never began (its tools
+        that act were held back; its read-backs are dropped)."""
+        if self._running is None:
+            return None
+        self._withdrawing = True
+        return await self.interrupt(heard="")
+
     def _start(self, turn: Any) -> None:
         task = asyncio.create_task(turn)
         self._started.add(task)
         task.add_done_callback(self._started.discard)
 
-    async def turn(self, message: str, confidence: float = 1.0) -> TurnEnded:
-        """Runs one caller turn to its end (or until interrupted) and saves the state."""
+    async def turn(self, message: str, confidence: float = 1.0,
+                   committed: Callable[[], Awaitable[Any]] | None = None) -> TurnEnded:
+        """Runs one caller turn to its end (or until interrupted or withdrawn) and saves the state.
+        `committed`: the turn is tentative until it returns (see ToolExecutor)."""
         async with self._lock:
             ended: asyncio.Future[TurnEnded | None] = asyncio.get_running_loop().create_future()
-            self._running, self._heard, self._cancelling = (asyncio.current_task(), ended), None, False
+            self._running, self._heard = (asyncio.current_task(), ended), None
+            self._cancelling = self._withdrawing = False
             result: TurnEnded | None = None
             try:
-                result = await self._run_turn(message, confidence)
+                result = await self._run_turn(message, confidence, committed)
                 return result
             finally:
                 self._running = None
                 ended.set_result(result)  # None: stopped before the brain began, nothing said or done
 
-    async def _run_turn(self, message: str, confidence: float) -> TurnEnded:
-        """The turn itself; a cancellation anywhere in the brain ends it as interrupted."""
+    async def _run_turn(self, message: str, confidence: float,
+                        committed: Callable[[], Awaitable[Any]] | None) -> TurnEnded:
+        """The turn itself; a cancellation anywhere in the brain ends it as interrupted (or withdrawn)."""
         await self._port.caller_turn()
         executor = ToolExecutor(self._agents, self.state, self._port, emit=self._emit,
-                                turn_id=uuid.uuid4().hex[:12], deadline_seconds=self._tool_deadline)
+                                turn_id=uuid.uuid4().hex[:12], deadline_seconds=self._tool_deadline,
+                                committed=committed)
         turn = Turn(message, confidence=confidence, state=self.state, agents=self._agents, facts=self._facts,
                     executor=executor, emit=self._emit)
-        remembered = (self.state.pending, self.state.awaiting_verification)
+        before = self.state.model_copy(deep=True)
         interrupted = False
         try:
             await self._brain.respond(turn)
@@ -125,9 +142,11 @@ class Conversation:
         said = turn.finish()
         if interrupted:
             said = said if self._heard is None else self._heard
-            self.state.pending, self.state.awaiting_verification = remembered
+            self.state.pending, self.state.awaiting_verification = before.pending, before.awaiting_verification
             await executor.settle()
             await self._port.drop_proposals(executor.proposals)
+        if interrupted and self._withdrawing:
+            return self._withdrawn(before)
         self.state.remember("user", message)
         if said:
             self.state.remember("assistant", said, self.state.active_agent)
@@ -139,6 +158,14 @@ class Conversation:
         self._emit(ended)
         if any(c.name == "end_call" and c.ok for c in executor.calls):
             self._end("the agent ended the call")
+        return ended
+
+    def _withdrawn(self, before: ConversationState) -> TurnEnded:
+        """The state as it was before the turn: no words, no tools, no handoff, not counted."""
+        for name in type(before).model_fields:
+            setattr(self.state, name, getattr(before, name))
+        ended = TurnEnded("", self.state.active_agent, interrupted=True, withdrawn=True)
+        self._emit(ended)
         return ended
 
     def _emit(self, event: OutEvent) -> None:

@@ -32,7 +32,7 @@ async def handoff(ctx: ToolContext, *, agent: AgentName, reason: Reason) -> dict
     return {"handoff": agent, "reason": reason}
 
 
-@tool(timeout_seconds=10.0)
+@tool(timeout_seconds=10.0, acts_at_once=True)
 async def transfer_to_human(ctx: ToolContext, *, reason: Reason) -> dict[str, Any]:
     """Transfers the call to a human agent when the caller asks for one or the agents cannot help."""
     if ctx.session.channel == "phone":
@@ -44,7 +44,7 @@ async def transfer_to_human(ctx: ToolContext, *, reason: Reason) -> dict[str, An
     return {"transfer": True, "reason": reason}
 
 
-@tool()
+@tool(acts_at_once=True)
 async def end_call(ctx: ToolContext, *, reason: Reason) -> dict[str, Any]:
     """Ends the call after saying goodbye, once the caller has nothing more to ask."""
     await ctx.sessions.end(ctx.session.id)  # its token opens nothing from now on

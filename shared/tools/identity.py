@@ -40,7 +40,7 @@ async def _matches(ctx: ToolContext, customer: Customer, postal_code: str | None
     return len(checks), sum(checks)
 
 
-@tool()
+@tool(acts_at_once=True)  # a failed attempt counts towards the lockout
 async def verify_caller(ctx: ToolContext, *,
                         postal_code: Annotated[str | None, Field(max_length=12)] = None,
                         date_of_birth: Annotated[date | None, Field(description="YYYY-MM-DD")] = None,

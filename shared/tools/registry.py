@@ -6,7 +6,8 @@ tool has a timeout; every failure comes back as a result the agent can explain.
 
 A tool is graded when declared: `personal` ones read or change the caller's personal data and
 need a verified caller; `side_effect` ones change something and run only after a confirmed
-read-back (they gain a `confirmed` argument, which alone never carries anything out).
+read-back (they gain a `confirmed` argument, which alone never carries anything out); `acts_at_once`
+ones change something the moment they run, with no read-back (a verification attempt, the call's end).
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ class ToolSpec:
     timeout_seconds: float
     personal: bool
     side_effect: bool
+    acts_at_once: bool = False
+
+    def acts(self, arguments: dict[str, Any]) -> bool:
+        """Whether this call changes something that dropping its read-back cannot undo."""
+        return self.acts_at_once or (self.side_effect and arguments.get("confirmed") is True)
 
     def schema(self) -> dict[str, Any]:
         """The tool as an OpenAI-compatible function definition."""
@@ -70,8 +76,8 @@ class ToolResult(BaseModel):
 TOOLS: dict[str, ToolSpec] = {}
 
 
-def tool(*, timeout_seconds: float = 5.0, personal: bool = False, side_effect: bool = False
-         ) -> Callable[[Tool], Tool]:
+def tool(*, timeout_seconds: float = 5.0, personal: bool = False, side_effect: bool = False,
+         acts_at_once: bool = False) -> Callable[[Tool], Tool]:
     """Registers a tool; its docstring's first paragraph is the description the model reads."""
 
     def register(function: Tool) -> Tool:
@@ -85,7 +91,7 @@ def tool(*, timeout_seconds: float = 5.0, personal: bool = False, side_effect: b
         arguments = create_model(f"{function.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
         description = inspect.cleandoc(function.__doc__ or function.__name__).split("\n\n")[0].replace("\n", " ")
         TOOLS[function.__name__] = ToolSpec(function.__name__, description, function, arguments, timeout_seconds,
-                                            personal, side_effect)
+                                            personal, side_effect, acts_at_once)
         return function
 
     return register

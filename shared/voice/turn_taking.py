@@ -7,7 +7,8 @@ on what it answers:
   joins this one, so the recogniser hears the whole sentence;
 - `Partial`: decode what was said so far (while the caller is still speaking);
 - `Paused`: the caller fell silent: decode now, speculatively, so the text is ready when the turn ends;
-- `Ended`: the turn is over (after a silence as long as its wording asks for: see end_of_turn).
+- `Ended`: the turn is over (after a silence as long as its wording asks for: see end_of_turn);
+- `Committed`: the ended turn can no longer be taken back (the caller stayed silent, or heard the answer).
 Times count caller audio, not the wall clock: the transport delivers it in real time.
 """
 
@@ -52,7 +53,12 @@ class Ended:
     pause: int  # the pause whose transcript is this turn's text; 0: none is (decode `audio`)
 
 
-Action = Started | TakenBack | Partial | Paused | Ended
+@dataclass(frozen=True)
+class Committed:
+    pass
+
+
+Action = Started | TakenBack | Partial | Paused | Ended | Committed
 
 
 class TurnTaker:
@@ -67,6 +73,7 @@ class TurnTaker:
         self._pause_text: tuple[int, str] | None = None  # the transcript of the latest pause, once decoded
         self._ended: list[np.ndarray] | None = None  # the last ended turn and the silence since, for a take-back
         self._since_end_ms = 0
+        self._heard = False  # the caller has heard the answer to the ended turn
 
     @property
     def speaking(self) -> bool:
@@ -75,7 +82,7 @@ class TurnTaker:
     def answer_heard(self) -> None:
         """The caller has heard the agent answer: speech from now on is a new turn (or a barge-in), not the
         last one going on."""
-        self._ended = None
+        self._heard = True
 
     def transcribed(self, pause: int, text: str) -> None:
         """The recogniser's text for the audio up to pause number `pause`."""
@@ -89,19 +96,20 @@ class TurnTaker:
     def _waiting(self, window: np.ndarray, probability: float) -> list[Action]:
         self._pre_roll.append(window)
         self._speech_run = self._speech_run + 1 if probability >= self._s.speech_threshold else 0
+        committed: list[Action] = []
         if self._ended is not None:
             self._ended.append(window)
             self._since_end_ms += self._window_ms
-            if self._since_end_ms > self._s.take_back_ms:
-                self._ended = None
+            if self._heard or self._since_end_ms > self._s.take_back_ms:
+                self._ended, committed = None, [Committed()]
         if self._speech_run * self._window_ms < self._s.speech_start_ms:
-            return []
+            return committed
         self._silence_ms, self._since_partial_ms, self._speech_run = 0, 0, 0
         if self._ended is not None:  # the caller went on: the turn just ended was not over
             self._utterance, self._ended = self._ended, None
             return [TakenBack()]
         self._utterance = list(self._pre_roll)
-        return [Started()]
+        return [*committed, Started()]
 
     def _speaking(self, window: np.ndarray, probability: float) -> list[Action]:
         utterance = self._utterance
@@ -129,6 +137,6 @@ class TurnTaker:
         utterance = self._utterance
         assert utterance is not None
         covered = self._pause if self._silence_ms > 0 else 0  # cut short while speaking: no pause covers it
-        self._utterance, self._ended, self._since_end_ms = None, utterance, 0
+        self._utterance, self._ended, self._since_end_ms, self._heard = None, utterance, 0, False
         self._pre_roll.clear()
         return Ended(np.concatenate(utterance), covered)
