@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from shared.voice.end_of_turn import sounds_finished
+from shared.voice.end_of_turn import silence_to_end, sounds_finished
+from shared.voice.recogniser import without_repeats
 from shared.voice.settings import VoiceSettings
 from shared.voice.turn_taking import Ended, Partial, Paused, Started, TakenBack, TurnTaker
 
@@ -101,9 +102,28 @@ def test_unfinished_wording() -> None:
     assert sounds_finished("Yes, please.") and sounds_finished("My postal code is 94103.")
     assert not sounds_finished("I would like to change my") and not sounds_finished("and the,")
     assert not sounds_finished("") and not sounds_finished("Um")
+    # A word that may end a sentence or go on: the recogniser's full stop decides.
+    assert sounds_finished("That is all, thank you.") and sounds_finished("Please cancel that.")
+    assert not sounds_finished("I think that") and not sounds_finished("Thank you,")
+    assert sounds_finished("Yes, please,")  # a comma after a finished word: the middling wait
+
+
+def test_how_long_each_wording_waits() -> None:
+    assert silence_to_end("Please cancel that.", SETTINGS) == 256
+    assert silence_to_end("Yes, please...", SETTINGS) == 480
+    assert silence_to_end("I would like to change my", SETTINGS) == 900
+    assert silence_to_end("I think that", SETTINGS) == 900
 
 
 def test_partials_come_while_the_caller_speaks() -> None:
     actions = run(TurnTaker(SETTINGS), 2000, 0)
     assert [type(a) for a in actions] == [Started, Partial, Partial, Partial]
     assert not any(isinstance(a, TakenBack) for a in actions)
+
+
+def test_the_decoders_loops_in_the_silence_after_speech_are_dropped() -> None:
+    assert without_repeats("Yes, please... Please... Yes,") == "Yes, please..."
+    assert without_repeats("Yes, that is right. Yes, that") == "Yes, that is right."
+    assert without_repeats("Is the blue backpack in stock? Is the new backpack") == "Is the blue backpack in stock?"
+    assert without_repeats("Thank you. Thank you very much.") == "Thank you. Thank you very much."
+    assert without_repeats("No. I said three.") == "No. I said three."

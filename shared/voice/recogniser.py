@@ -73,21 +73,23 @@ DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
 def without_repeats(text: str) -> str:
-    """Drops a sentence that repeats the one before it, or its start, and an unfinished last one made of the
-    words before it: in the silence after the speech the decoder sometimes goes round again ("Yes, that is
-    right. Yes, that", "Is the blue backpack in stock? Is the new backpack")."""
+    """Drops a sentence made only of words already said, and an unfinished last one made mostly of the words
+    before it: in the silence after the speech the decoder sometimes goes round again ("Yes, that is right.
+    Yes, that", "Yes, please... Please... Yes,", "Is the blue backpack in stock? Is the new backpack")."""
     kept: list[str] = []
+    said: set[str] = set()
     sentences = SENTENCE.split(text)
     for i, sentence in enumerate(sentences):
         words = WORDS.findall(sentence.lower())
         before = WORDS.findall(kept[-1].lower()) if kept else []
-        if before and words and before[: len(words)] == words:
+        if kept and words and said.issuperset(words):
             continue
         echoed = sum(word in before for word in words)
         if i == len(sentences) - 1 and len(words) >= 3 and echoed >= 0.75 * len(words) \
                 and not sentence.rstrip().endswith((".", "?", "!")):
             continue
         kept.append(sentence)
+        said.update(words)
     return " ".join(kept)
 
 
