@@ -231,8 +231,8 @@ class LocalHybridIndex:
     def _by_meaning(loaded: _Loaded, vector: np.ndarray) -> list[str]:
         if not loaded.ids:
             return []
-        # Row by row on this thread, not BLAS's matrix product: that wakes a second thread, which is no
-        # faster here (reading the matrix is the limit) and then spins, a core's worth of CPU between searches.
+        # Row by row on this thread, not BLAS's matrix product: that wakes a second thread which then spins
+        # between searches, twice the CPU of a search on a host's few shared cores (bench/ingest.py).
         scores = np.vecdot(loaded.matrix, vector)
         count = min(CANDIDATES, len(scores))
         best = np.argpartition(-scores, count - 1)[:count]
