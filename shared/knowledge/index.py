@@ -245,7 +245,8 @@ class LocalHybridIndex:
             rows = db.execute("SELECT id, vector FROM chunks").fetchall()
             matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(
                 len(rows), self._dimensions)
-            titles = {row[0]: terms(row[0]) for row in db.execute("SELECT DISTINCT title FROM chunks")}
+            # One title a document: a row per document through its index, not a scan of every chunk.
+            titles = {row[0]: terms(row[0]) for row in db.execute("SELECT title FROM chunks GROUP BY document")}
             self._loaded = _Loaded(generation, [row[0] for row in rows], matrix, titles)
         return self._loaded
 
