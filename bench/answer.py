@@ -53,8 +53,9 @@ def answer_ms(simulator: AcsSimulator, caller: str) -> tuple[float, str]:
     raise RuntimeError("the call was not answered")
 
 
-def answer_alone_ms(simulator: AcsSimulator, http: httpx.Client, caller: str) -> float:
-    """One call on an otherwise quiet host: answered, connected, hung up, its post-call record written."""
+def answer_alone_ms(simulator: AcsSimulator, http: httpx.Client, media_url: str, caller: str) -> float:
+    """One call on an otherwise quiet host: answered, connected, hung up, its post-call record written and the
+    media path done with it."""
     latency, correlation_id = answer_ms(simulator, caller)
     call = next(c for c in list(simulator.calls.values()) if c.correlation_id == correlation_id)
     simulator.media_for(call.connection_id)
@@ -64,6 +65,10 @@ def answer_alone_ms(simulator: AcsSimulator, http: httpx.Client, caller: str) ->
     while http.get(f"/runtime/webhooks/durabletask/instances/{instance}").json()["runtimeStatus"] not in TERMINAL:
         if time.monotonic() > deadline:
             raise TimeoutError(f"call {instance} did not finish its post-call work")
+        time.sleep(0.1)
+    while httpx.get(f"{media_url}/health").json()["calls"]:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the media path still carries call {instance}")
         time.sleep(0.1)
     return latency
 
@@ -81,8 +86,8 @@ def main() -> int:
                                   timeout=60) as http:
                     phones = _company_phones(http)
                     callers = [phones[1 + i % (len(phones) - 1)] for i in range(CALLS)]
-                    cold = answer_alone_ms(simulator, http, phones[0])
-                    warm = [answer_alone_ms(simulator, http, caller) for caller in callers]
+                    cold = answer_alone_ms(simulator, http, running.media_url, phones[0])
+                    warm = [answer_alone_ms(simulator, http, running.media_url, caller) for caller in callers]
                     live = [answer_ms(simulator, caller)[0] for caller in callers[:LIVE_CALLS]]
             finally:
                 down(ROOT, state_dir=Path(state))

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,6 +31,23 @@ def background_priority() -> None:
     """Lowers the calling thread's CPU priority (Linux: per thread), so that the loop wins the cores."""
     if sys.platform == "linux":
         os.setpriority(os.PRIO_PROCESS, 0, min(19, os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS))
+
+
+def _worker_started(owner: int) -> None:
+    background_priority()
+    threading.Thread(target=_leave_with, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _leave_with(owner: int) -> None:
+    """A worker's queues hold both ends of their pipes, so when its owner dies without shutting the pool
+    down (killed, crashed) no end-of-file ever comes and the worker, with its fork server, would wait for
+    work for good. It leaves once its owner is gone."""
+    while True:
+        time.sleep(1)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -50,7 +68,8 @@ def _started() -> ProcessPoolExecutor:
     with _starting:
         if _pool is None:
             workers = max(1, (os.cpu_count() or 2) - 1)
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=background_priority)
+            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_started,
+                                       initargs=(os.getpid(),))
             for started in [pool.submit(int) for _ in range(workers)]:
                 started.result()
             _pool = pool
