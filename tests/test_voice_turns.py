@@ -56,9 +56,15 @@ def test_going_on_right_after_the_end_takes_the_turn_back_and_keeps_its_audio() 
 
 def test_the_ended_turn_is_committed_once_the_take_back_window_closes() -> None:
     taker = TurnTaker(SETTINGS)
-    assert kinds(run(taker, 1000, 256 + 32 + 800, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
-    assert kinds(run(taker, 0, 160)) == ["Committed"]  # 900 ms of silence after the end
+    assert kinds(run(taker, 1000, 800, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 0, 160)) == ["Committed"]  # 900 ms of silence after the end of the speech
     assert kinds(run(taker, 0, 2000)) == []
+
+
+def test_a_turn_ended_on_a_long_silence_can_still_be_taken_back_for_a_moment() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 1000, 960, "I would like to change my")) == ["Started", "Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 1000, 0)) == ["TakenBack", "Partial"]  # 60 ms after the end: the same turn
 
 
 def test_hearing_the_answer_commits_the_turn_at_once() -> None:

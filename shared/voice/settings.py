@@ -24,8 +24,9 @@ class VoiceSettings(BaseSettings):
     end_silence_ms: int = Field(256, alias="VOICE_END_SILENCE_MS", ge=96)
     open_silence_ms: int = Field(480, alias="VOICE_OPEN_SILENCE_MS", ge=96)
     unfinished_silence_ms: int = Field(900, alias="VOICE_UNFINISHED_SILENCE_MS", ge=96)
-    # The caller going on within this long after the end of their speech takes the turn back.
-    take_back_ms: int = Field(900, alias="VOICE_TAKE_BACK_MS", ge=0)
+    # The caller going on within this long after the end of their speech takes the turn back (and at least
+    # 300 ms after the turn was ended); until then the turn runs no tool that acts.
+    take_back_ms: int = Field(800, alias="VOICE_TAKE_BACK_MS", ge=0)
     # Partial decodes while the caller speaks, this often (of speech).
     partial_every_ms: int = Field(640, alias="VOICE_PARTIAL_EVERY_MS", ge=160)
     # A caller turn is decoded whole: at most this long (longer speech is cut into turns).

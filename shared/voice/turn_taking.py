@@ -23,6 +23,8 @@ from shared.voice.end_of_turn import silence_to_end
 from shared.voice.settings import VoiceSettings
 
 PRE_ROLL_WINDOWS = 8  # 256 ms kept from before the speech was detected: its first syllable
+# However long the silence that ended a turn, the caller may still take it back this long after its end.
+TAKE_BACK_FLOOR_MS = 300
 HYSTERESIS = 0.15  # once speaking, a window counts as speech down to threshold - this (silero's advice)
 
 
@@ -73,6 +75,7 @@ class TurnTaker:
         self._pause_text: tuple[int, str] | None = None  # the transcript of the latest pause, once decoded
         self._ended: list[np.ndarray] | None = None  # the last ended turn and the silence since, for a take-back
         self._since_end_ms = 0
+        self._take_back_ms = 0
         self._heard = False  # the caller has heard the answer to the ended turn
 
     @property
@@ -100,7 +103,7 @@ class TurnTaker:
         if self._ended is not None:
             self._ended.append(window)
             self._since_end_ms += self._window_ms
-            if self._heard or self._since_end_ms > self._s.take_back_ms:
+            if self._heard or self._since_end_ms > self._take_back_ms:
                 self._ended, committed = None, [Committed()]
         if self._speech_run * self._window_ms < self._s.speech_start_ms:
             return committed
@@ -138,5 +141,7 @@ class TurnTaker:
         assert utterance is not None
         covered = self._pause if self._silence_ms > 0 else 0  # cut short while speaking: no pause covers it
         self._utterance, self._ended, self._since_end_ms, self._heard = None, utterance, 0, False
+        # Counted from the end of the speech, so a turn that ended on a short silence is committed soon after.
+        self._take_back_ms = max(TAKE_BACK_FLOOR_MS, self._s.take_back_ms - self._silence_ms)
         self._pre_roll.clear()
         return Ended(np.concatenate(utterance), covered)
