@@ -135,7 +135,7 @@ def test_health_keeps_answering_while_a_100_page_pdf_is_ingested(host: HostProce
 
         watcher = threading.Thread(target=watch)
         watcher.start()
-        busy = health_latencies(host, settled.is_set)
+        busy = health_latencies(host, settled.is_set, period=0.1)  # the ingestion takes a few seconds
         watcher.join()
         assert state(http, "Responsive Manual.pdf") == "indexed"
     print(f"health, idle host: {summary(idle[5:])}; during the ingestion of a 100-page PDF: {summary(busy)}")
