@@ -32,10 +32,11 @@ from local.acs.simulator import AcsSimulator
 from local.realtime.server import Call, Context, Say, ScriptedRealtime
 from local.stack import Endpoints
 from media.engine import CallContext, CallSide, VoiceEngine
+from media.settings import MediaSettings
 from shared.conversation.executor import ToolPort
 from shared.tools.registry import ToolResult
-from tests.hosting import HostProcess, generate_company, product_host, wait_for
-from tests.media_harness import free_port, media_app, media_settings, realtime_engines
+from tests.hosting import HostProcess, generate_company, wait_for
+from tests.media_harness import free_port, phone_line, realtime_engines
 from tests.test_calls import Call as PhoneCall
 from tests.test_calls import customer_phone
 
@@ -70,24 +71,16 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[World]:
-    workdir: Path = tmp_path_factory.mktemp("media-call")
-    model = ScriptedRealtime(lambda context: [Say("Hello.")])
-    media_port = free_port()
-    simulator = AcsSimulator(workdir / "acs", host_url="", system_key="")
-    with simulator.serving(), model.serving() as realtime_url:
-        host = product_host(workdir, stack.as_settings(), ACS_CONNECTION_STRING=simulator.connection_string,
-                            ACS_VERIFY_TLS=str(simulator.certificate), CALL_CONNECT_SECONDS="10",
-                            MEDIA_BASE_URL=f"ws://127.0.0.1:{media_port}")
-        host.port = free_port()
-        settings = media_settings(f"http://127.0.0.1:{host.port}", host.service_key, realtime_url)
-        default = realtime_engines(settings)
-        engines = {"make": default}
-        with media_app(settings, lambda: engines["make"](), port=media_port):  # noqa: PLW0108 (swapped by tests)
-            host.start()
-            simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
-            assert generate_company(host, COMPANY)["result"]["status"] == "complete"
-            yield World(host, simulator, model, media_port, realtime_url, engines, default)
-            host.stop()
+    engines: dict[str, Callable[[], VoiceEngine]] = {}
+
+    def swappable(settings: MediaSettings) -> Callable[[], VoiceEngine]:
+        engines["make"] = realtime_engines(settings)
+        return lambda: engines["make"]()  # noqa: PLW0108 (swapped by tests)
+
+    with phone_line(tmp_path_factory.mktemp("media-call"), stack, swappable) as line:
+        assert generate_company(line.host, COMPANY)["result"]["status"] == "complete"
+        yield World(line.host, line.simulator, line.model, line.media_port, line.realtime_url, engines,
+                    engines["make"])
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from local.acs.simulator import AcsSimulator
 from local.realtime.server import Say, ScriptedRealtime
 from local.stack import Endpoints
 from media.voice_ticket import verify
-from tests.hosting import HostProcess, generate_company, product_host, wait_for
-from tests.media_harness import free_port, media_app, media_settings, realtime_engines
+from tests.hosting import HostProcess, generate_company, wait_for
+from tests.media_harness import media_app, media_settings, phone_line
 from tests.test_calls import Call as PhoneCall
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,21 +65,8 @@ def artefacts() -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterator[World]:
-    workdir: Path = tmp_path_factory.mktemp("webui")
-    model = ScriptedRealtime(lambda context: [Say("Hello.")])
-    simulator = AcsSimulator(workdir / "acs", host_url="", system_key="")
-    media_port = free_port()
-    with simulator.serving(), model.serving() as realtime_url:
-        host = product_host(workdir, stack.as_settings(), ACS_CONNECTION_STRING=simulator.connection_string,
-                            ACS_VERIFY_TLS=str(simulator.certificate), CALL_CONNECT_SECONDS="10",
-                            MEDIA_BASE_URL=f"ws://127.0.0.1:{media_port}")
-        host.port = free_port()
-        settings = media_settings(f"http://127.0.0.1:{host.port}", host.service_key, realtime_url)
-        with media_app(settings, realtime_engines(settings), port=media_port):
-            host.start()
-            simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
-            yield World(host, simulator, model, f"http://127.0.0.1:{media_port}")
-            host.stop()
+    with phone_line(tmp_path_factory.mktemp("webui"), stack) as line:
+        yield World(line.host, line.simulator, line.model, f"http://127.0.0.1:{line.media_port}")
 
 
 def browse(scenario: str, world: World, **env: str) -> None:
