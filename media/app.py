@@ -25,9 +25,11 @@ from types import FrameType
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from media import web
@@ -44,6 +46,7 @@ from shared.conversation.events import OutEvent
 
 log = logging.getLogger(__name__)
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+MEDIA_PATH = re.compile(r"^/media/(?P<call_id>[^/]+)$")
 POLICY_VIOLATION, TRY_AGAIN_LATER, INTERNAL_ERROR = 1008, 1013, 1011
 
 
@@ -209,14 +212,28 @@ class MediaApp:
             await self._client.aclose()
 
 
+class _CallMedia:
+    """`WS /media/{call_id}` ahead of Starlette's router: each of a call's 100 messages a second would otherwise
+    pass through two exception-handling wrappers of `send` (measured: a tenth of the media path's CPU)."""
+
+    def __init__(self, app: ASGIApp, media: MediaApp) -> None:
+        self._app, self._media = app, media
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and (path := MEDIA_PATH.match(scope["path"])):
+            scope["path_params"] = {"call_id": path["call_id"]}
+            await self._media.media(WebSocket(scope, receive, send))
+            return
+        await self._app(scope, receive, send)
+
+
 def create_app(settings: MediaSettings, engines: Callable[[], VoiceEngine] | None = None,
                client: FunctionAppClient | None = None) -> Starlette:
     """`engines` makes one engine per call (default: the VOICE_ENGINE one); `client` reaches the function app."""
     media = MediaApp(settings, engines, client)
-    app = Starlette(routes=[Route("/health", media.health), WebSocketRoute("/media/{call_id}", media.media),
-                            WebSocketRoute("/calls/live", media.live),
+    app = Starlette(routes=[Route("/health", media.health), WebSocketRoute("/calls/live", media.live),
                             *web.routes(settings.function_app_url, settings.service_key, web.DIST, media.browser_call)],
-                    lifespan=media.lifespan)
+                    middleware=[Middleware(_CallMedia, media=media)], lifespan=media.lifespan)
     app.state.media = media
     return app
 

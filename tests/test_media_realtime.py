@@ -66,9 +66,10 @@ async def greet(settings: MediaSettings, server: ScriptedRealtime, facts: dict |
     return {"path": connection.path, "headers": connection.headers, "session": connection.sessions[0]}
 
 
-def test_openai_takes_a_bearer_key_and_the_ga_session(model) -> None:
+@pytest.mark.parametrize("socket", ["picows", "sdk"])  # the fast socket builds the SDK's URL and headers
+def test_openai_takes_a_bearer_key_and_the_ga_session(model, socket: str) -> None:
     server, url = model
-    seen = asyncio.run(greet(MediaSettings(realtime_provider="openai", realtime_endpoint=url,
+    seen = asyncio.run(greet(MediaSettings(realtime_socket=socket, realtime_provider="openai", realtime_endpoint=url,
                                            realtime_api_key="sk-test", realtime_model="gpt-realtime"), server))
     assert seen["path"] == "/v1/realtime?model=gpt-realtime"
     assert seen["headers"]["authorization"] == "Bearer sk-test" and "api-key" not in seen["headers"]
@@ -81,19 +82,23 @@ def test_openai_takes_a_bearer_key_and_the_ga_session(model) -> None:
                                                                                                 "end_call"}
 
 
-def test_azure_openai_takes_an_api_key_header_and_no_bearer(model) -> None:
+@pytest.mark.parametrize("socket", ["picows", "sdk"])  # the fast socket builds the SDK's URL and headers
+def test_azure_openai_takes_an_api_key_header_and_no_bearer(model, socket: str) -> None:
     server, url = model
     base = url.removesuffix("/v1") + "/openai/v1"
-    seen = asyncio.run(greet(MediaSettings(realtime_provider="azure_openai", realtime_endpoint=base,
-                                           realtime_api_key="azure-key", realtime_model="my-deployment"), server))
+    seen = asyncio.run(greet(MediaSettings(realtime_socket=socket, realtime_provider="azure_openai",
+                                           realtime_endpoint=base, realtime_api_key="azure-key",
+                                           realtime_model="my-deployment"), server))
     assert seen["path"] == "/openai/v1/realtime?model=my-deployment"
     assert seen["headers"]["api-key"] == "azure-key" and "authorization" not in seen["headers"]
 
 
-def test_voice_live_gets_its_api_version_and_its_noise_echo_and_vad_extensions(model) -> None:
+@pytest.mark.parametrize("socket", ["picows", "sdk"])  # the fast socket builds the SDK's URL and headers
+def test_voice_live_gets_its_api_version_and_its_noise_echo_and_vad_extensions(model, socket: str) -> None:
     server, url = model
     seen = asyncio.run(greet(MediaSettings(
-        realtime_provider="voice_live", realtime_endpoint=url.removesuffix("/v1"), realtime_api_key="live-key",
+        realtime_socket=socket, realtime_provider="voice_live", realtime_endpoint=url.removesuffix("/v1"),
+        realtime_api_key="live-key",
         realtime_model="gpt-realtime", realtime_turn_detection="azure_semantic_vad",
         realtime_voice="en-US-Ava:DragonHDLatestNeural"), server))
     assert seen["path"] == "/voice-live/realtime?model=gpt-realtime&api-version=2025-10-01"

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import httpx
 import orjson
 
 from media.engine import CallContext, CallSide
@@ -83,9 +84,22 @@ def connector(settings: MediaSettings) -> Connector:
         client = AsyncOpenAI(api_key=_entra_token(ENTRA_SCOPES[provider]), base_url=endpoint)
 
     async def connect() -> Connection:
+        if settings.realtime_socket == "picows":
+            from media.engines import realtime_socket
+
+            url = httpx.URL(f"{endpoint}/realtime").copy_merge_params({"model": settings.realtime_model, **query})
+            url = url.copy_with(scheme={"http": "ws", "https": "wss"}.get(url.scheme, url.scheme))
+            return await realtime_socket.connect(str(url), await _auth_headers(client))
         return await client.realtime.connect(model=settings.realtime_model, extra_query=query).enter()
 
     return connect
+
+
+async def _auth_headers(client: Any) -> dict[str, str]:
+    """The headers the SDK would send: its auth (a fresh Entra token when the key is a provider) and defaults."""
+    await client._refresh_api_key()
+    return {k: v for k, v in {**client.auth_headers, **client.default_headers}.items()
+            if isinstance(v, str) and k.lower() in ("authorization", "api-key")}
 
 
 def _entra_token(scope: str) -> Callable[[], Awaitable[str]]:
