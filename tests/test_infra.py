@@ -41,7 +41,8 @@ LOCAL_ONLY = {
 }
 # In the sample, read by the media container only (media/settings.py): not the function app's.
 MEDIA_ONLY = {"FUNCTION_APP_URL", "MEDIA_ADMIN_KEY", "MEDIA_DRAIN_SECONDS", "REALTIME_PROVIDER", "REALTIME_ENDPOINT",
-              "REALTIME_API_KEY", "REALTIME_MODEL", "REALTIME_VOICE", "REALTIME_API_VERSION", "REALTIME_TURN_DETECTION"}
+              "REALTIME_API_KEY", "REALTIME_MODEL", "REALTIME_VOICE", "REALTIME_API_VERSION", "REALTIME_TURN_DETECTION",
+              "REALTIME_SOCKET"}
 # In Azure's app settings, not in the sample: read by the platform or the Azure SDKs, not by Settings.
 AZURE_ONLY = {
     "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Application Insights takes Entra-authenticated writes only",
