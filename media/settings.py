@@ -29,9 +29,9 @@ class MediaSettings(BaseSettings):
     realtime_voice: str = Field("", alias="REALTIME_VOICE")  # empty: each agent's own voice
     realtime_api_version: str = Field("2025-10-01", alias="REALTIME_API_VERSION")  # Voice Live only
     # server_vad | semantic_vad (OpenAI, Azure OpenAI); Voice Live also azure_semantic_vad.
+    realtime_turn_detection: str = Field("semantic_vad", alias="REALTIME_TURN_DETECTION")
     # The model's socket: picows (C framing, the fast path) or the openai SDK's own websockets connection.
     realtime_socket: Literal["picows", "sdk"] = Field("picows", alias="REALTIME_SOCKET")
-    realtime_turn_detection: str = Field("semantic_vad", alias="REALTIME_TURN_DETECTION")
     # On SIGTERM, how long calls in progress may go on before the server stops (the Container App grants 600 s).
     media_drain_seconds: float = Field(570.0, alias="MEDIA_DRAIN_SECONDS", ge=0)
     dependency_timeout_seconds: float = Field(5.0, alias="DEPENDENCY_TIMEOUT_SECONDS", gt=0)

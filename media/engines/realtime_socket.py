@@ -2,9 +2,9 @@
 
 The openai SDK's connection carries each audio frame through the websockets library's asyncio layer
 (locks, drain checks, a message assembler), which measured as the largest single cost of the media
-path under load. picows frames, masks and parses in C; the SDK still builds the client, its base
-URL and its auth headers (`connector` in media/engines/realtime.py), so every provider's URL and
-credentials stay the SDK's.
+path under load. picows frames, masks and parses in C. The SDK still holds the credentials (its auth
+headers, a fresh Entra token); `connector` in media/engines/realtime.py builds the URL in the SDK's
+shape, and tests/test_media_realtime.py checks that both sockets reach the same path with the same headers.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from picows import WSFrame, WSListener, WSMsgType, WSTransport, ws_connect
 
-CLOSED = b""  # what recv_bytes' queue holds once the socket is gone
+CLOSED = b""  # what recv_bytes' queue holds once the socket is gone (a Realtime event is never empty)
 
 
 class ConnectionClosedError(ConnectionError):
@@ -52,7 +52,7 @@ class PicowsConnection:
 
     async def recv_bytes(self) -> bytes:
         message = await self._listener.messages.get()
-        if message is CLOSED or not message:
+        if message == CLOSED:
             self._listener.messages.put_nowait(CLOSED)  # every later call sees the end too
             raise ConnectionClosedError("the model's socket closed")
         return message
