@@ -44,8 +44,9 @@ def conversation_orchestrator(context: df.DurableOrchestrationContext):
     if outcome is None:
         context.continue_as_new({"state": state, "deadline": deadline_at.isoformat(), "began": began})
         return None
-    if not waits["deadline"].is_completed:
-        waits["deadline"].cancel()
+    for timer in ("deadline", "farewell"):
+        if timer in waits and not waits[timer].is_completed:
+            waits[timer].cancel()
     if call and not disconnected:  # the agent or a hang-up on the web side ends the call for everyone
         yield context.call_activity_with_retry("hang_up_call", RETRY, call)
     state = enter(state, "post-call", context.current_utc_datetime.isoformat())
@@ -99,10 +100,14 @@ def _converse(context: df.DurableOrchestrationContext, state: dict[str, Any], wa
         parse_activity,
     )
 
+    if "farewell_by" in state:
+        waits["farewell"] = context.create_timer(datetime.fromisoformat(state["farewell_by"]))
     for _ in range(EVENTS_PER_EXECUTION):
         winner = yield context.task_any(list(waits.values()))
-        if winner is waits[ENDED_EVENT] or winner is waits["deadline"]:
-            return state, "ended" if winner is waits[ENDED_EVENT] else "timed out", False
+        if winner is waits[ENDED_EVENT] or winner is waits.get("farewell"):
+            return state, "ended", False
+        if winner is waits["deadline"]:
+            return state, "timed out", False
         name = next(n for n, task in waits.items() if task is winner)
         waits[name] = context.wait_for_external_event(name)
         if name in ENDING:
@@ -116,10 +121,25 @@ def _converse(context: df.DurableOrchestrationContext, state: dict[str, Any], wa
                 continue
             state = apply(state, reported)
             if ends_conversation(reported):
-                context.set_custom_status(state)
-                return state, "ended", False
+                if "call" not in state:
+                    context.set_custom_status(state)
+                    return state, "ended", False
+                if "farewell_by" not in state:  # the goodbye plays; the media path then ends the session
+                    state = _farewell(context, state, waits)
         context.set_custom_status(state)
     return state, None, False
+
+
+def _farewell(context: df.DurableOrchestrationContext, state: dict[str, Any], waits: dict[str, Any]
+              ) -> dict[str, Any]:
+    """The agent ended the call: it is hung up once the goodbye has played, or when the call's farewell time
+    is up (kept in the state, so that a restart or a continue-as-new keeps the deadline)."""
+    from shared.conversation.tracking import enter
+
+    now = context.current_utc_datetime
+    farewell_by = now + timedelta(seconds=state["call"]["farewell_seconds"])
+    waits["farewell"] = context.create_timer(farewell_by)
+    return {**enter(state, "saying goodbye", now.isoformat()), "farewell_by": farewell_by.isoformat()}
 
 
 def _finish(context: df.DurableOrchestrationContext, state: dict[str, Any], outcome: str) -> dict[str, Any]:

@@ -319,6 +319,7 @@ var functionAppSettings = {
   MEDIA_BASE_URL: replace(media.outputs.url, 'https://', 'wss://')
   CALL_TOKEN_KEY: '${secretRef}call-token-key)'
   CALL_CONNECT_SECONDS: '20'
+  CALL_FAREWELL_SECONDS: '15'
   HUMAN_AGENT_PHONE: humanAgentPhone
 }
 

@@ -139,6 +139,9 @@ class Settings(BaseSettings):
     # Signs the per-call tokens in callback and media URLs.
     call_token_key: str = Field("", alias="CALL_TOKEN_KEY", repr=False)
     call_connect_seconds: int = Field(20, alias="CALL_CONNECT_SECONDS", gt=0)
+    # After end_call the media path plays the goodbye and ends the session; a call still up this long
+    # after end_call is hung up all the same.
+    call_farewell_seconds: int = Field(15, alias="CALL_FAREWELL_SECONDS", gt=0)
     # Where transfer_to_human sends the caller (E.164); empty: transfers are refused with a reason.
     human_agent_phone: str = Field("", alias="HUMAN_AGENT_PHONE")
 

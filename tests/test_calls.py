@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -21,6 +22,7 @@ from tests.hosting import HostProcess, generate_company, product_host, wait_for
 COMPANY = {"name": "Contoso Outdoor", "industry": "outdoor gear", "customers": 6, "products": 8, "purchases": 10,
            "conversations": 3, "seed": 5}
 HUMAN_LINE = "+18005550199"
+FAREWELL_SECONDS = 6
 # The IncomingCall sample of the Azure SDK for Go's Event Grid system-event tests
 # (Azure/azure-sdk-for-go, sdk/messaging/eventgrid/azsystemevents, TestConsumeAcsIncomingCallEvent): a VoIP
 # caller (communicationUser), custom SIP and VoIP headers, 7 fractional digits in eventTime.
@@ -49,7 +51,7 @@ def phone(tmp_path_factory: pytest.TempPathFactory, stack: Endpoints) -> Iterato
     with simulator.serving():
         host = product_host(workdir, stack.as_settings(), ACS_CONNECTION_STRING=simulator.connection_string,
                             ACS_VERIFY_TLS=str(simulator.certificate), CALL_CONNECT_SECONDS="3",
-                            HUMAN_AGENT_PHONE=HUMAN_LINE)
+                            CALL_FAREWELL_SECONDS=str(FAREWELL_SECONDS), HUMAN_AGENT_PHONE=HUMAN_LINE)
         host.start()
         simulator.host_url, simulator.system_key = host.base_url, host.keys.system_key
         assert generate_company(host, COMPANY)["result"]["status"] == "complete"
@@ -246,6 +248,35 @@ def test_a_failed_transfer_leaves_the_caller_with_the_agent(phone) -> None:
     assert failed["runtimeStatus"] == "Running" and failed["customStatus"]["phase"] == "in conversation"
     with host.client("service") as http:  # the caller goes on with the agent
         assert http.post("/api/tools/list_products", json={}, headers=headers).json()["ok"]
+
+
+@pytest.mark.parametrize("media_path_ends_it", [True, False], ids=["after the goodbye", "when the time is up"])
+def test_an_agent_that_ends_the_call_hangs_up_after_the_goodbye(phone, media_path_ends_it: bool) -> None:
+    host, simulator = phone
+    call = Call(host, simulator, customer_phone(host, 3)["phone"])
+    call.phase("connected")
+    headers = call.session()
+
+    def hung_up() -> bool:
+        return any(r.path.endswith(f"{call.connection_id}:terminate") for r in simulator.requests)
+
+    with host.client("service") as http:
+        assert http.post("/api/tools/end_call", json={"reason": "the caller is done"}, headers=headers).json()["ok"]
+        call.phase("saying goodbye")
+        # The goodbye is still playing: the line is up, the transcript and turns are taken, no tool acts.
+        refused = http.post("/api/tools/list_products", json={}, headers=headers)
+        assert refused.status_code == 200 and refused.json()["refused"], refused.text
+        assert "ending" in refused.json()["error"]
+        assert http.post("/api/sessions/turn", headers=headers).status_code == 200
+        assert not hung_up() and call.status()["runtimeStatus"] == "Running"
+        if media_path_ends_it:  # the goodbye has played
+            assert http.post("/api/sessions/end", headers=headers).status_code == 202
+    done = wait_for(lambda: (s := call.status())["runtimeStatus"] == "Completed" and s, FAREWELL_SECONDS + 20)
+    assert done["output"]["status"] == "ended" and hung_up()
+    timeline = {p["phase"]: datetime.fromisoformat(p["at"]) for p in done["output"]["timeline"]}
+    assert list(timeline)[-2:] == ["saying goodbye", "post-call"]
+    waited = (timeline["post-call"] - timeline["saying goodbye"]).total_seconds()
+    assert (waited < FAREWELL_SECONDS) if media_path_ends_it else (waited >= FAREWELL_SECONDS), waited
 
 
 def test_the_public_sdk_sample_is_answered_for_an_unknown_caller(phone) -> None:

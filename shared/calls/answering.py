@@ -57,8 +57,9 @@ async def _answer(settings: Settings, call: IncomingCall, orchestrations: Orches
         log.info("call %s was already taken: repeated delivery ignored", call.call_id)
         span.set_attribute("call.repeated_delivery", True)
         return None
+    timing = {"connect_seconds": settings.call_connect_seconds, "farewell_seconds": settings.call_farewell_seconds}
     await orchestrations.start_new("conversation_orchestrator", call.call_id, {"state": new_state(
-        "", ENTRY_AGENT, "phone", call={"id": call.call_id, "connect_seconds": settings.call_connect_seconds})})
+        "", ENTRY_AGENT, "phone", call={"id": call.call_id, **timing})})
     key = settings.call_token_key
     callback = (f"{settings.callback_base_url}/api/calls/{call.call_id}/events"
                 f"?token={tokens.issue(key, tokens.CALLBACK, call.call_id)}")

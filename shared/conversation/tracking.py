@@ -28,7 +28,8 @@ def new_state(session_id: str, entry_agent: str, channel: str = "chat", call: di
 
 
 def enter(state: dict[str, Any], phase: str, at: str) -> dict[str, Any]:
-    """The conversation moved on (answered, connected, transferring, ended, post-call), at `at` (ISO time)."""
+    """The conversation moved on (answered, connected, transferring, saying goodbye, ended, post-call), at `at`
+    (ISO time)."""
     return {**state, "phase": phase, "timeline": [*state["timeline"], {"phase": phase, "at": at}]}
 
 

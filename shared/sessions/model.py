@@ -44,6 +44,7 @@ class Session(BaseModel):
     last_seen_at: datetime
     call_instance_id: str  # the orchestration this conversation reports to
     ended_at: datetime | None = None
+    farewell_at: datetime | None = None  # end_call on a call: its goodbye and transcript remain, no tool
     verified: bool = False
     verification_failures: int = 0
     caller_turn: int = 0

@@ -101,6 +101,12 @@ class Sessions:
         """Revokes the session: its token opens nothing from now on."""
         return await self.change(session_id, lambda s: s if s.ended_at else s.model_copy(update={"ended_at": _now()}))
 
+    async def bid_farewell(self, session_id: str) -> Session:
+        """The agent ended a call: the goodbye still plays and is transcribed, but no tool acts any more;
+        the session ends when the media path says the call is over."""
+        return await self.change(session_id, lambda s: s if s.farewell_at else s.model_copy(
+            update={"farewell_at": _now()}))
+
     async def count_caller_turn(self, session_id: str) -> Session:
         """The caller said something: read-backs from before this turn may now be confirmed."""
         return await self.change(session_id, lambda s: s.model_copy(update={"caller_turn": s.caller_turn + 1}))

@@ -47,5 +47,8 @@ async def transfer_to_human(ctx: ToolContext, *, reason: Reason) -> dict[str, An
 @tool(acts_at_once=True)
 async def end_call(ctx: ToolContext, *, reason: Reason) -> dict[str, Any]:
     """Ends the call after saying goodbye, once the caller has nothing more to ask."""
-    await ctx.sessions.end(ctx.session.id)  # its token opens nothing from now on
+    if ctx.session.channel == "phone":  # the goodbye is still to be heard: the call is hung up after it
+        await ctx.sessions.bid_farewell(ctx.session.id)
+    else:
+        await ctx.sessions.end(ctx.session.id)  # its token opens nothing from now on
     return {"end_call": True, "reason": reason}

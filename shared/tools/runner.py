@@ -23,6 +23,7 @@ from shared.tools.registry import TOOLS, ReadBack, ToolResult, ToolSpec, execute
 MODULES = ("identity", "customers", "orders", "cases", "knowledge", "web", "email", "conversation")
 VERIFY_FIRST = ("I need to verify who you are first: please tell me two of these: your postal code, your date "
                 "of birth, or the number of one of your orders")
+CALL_ENDING = "The call is ending: nothing more can be done in it"
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +66,8 @@ def _tool_arguments(valid: Any) -> dict[str, Any]:
 
 async def run_tool(settings: Settings, name: str, session: Session, arguments: dict[str, Any], call_id: str, *,
                    effects: EffectRunner) -> ToolResult:
+    if session.farewell_at is not None and name != "end_call":  # a repeated end_call is answered as before
+        return ToolResult(ok=False, refused=True, error=CALL_ENDING)
     found = checked(name, arguments, session.verified)
     if isinstance(found, ToolResult):
         return found
