@@ -125,6 +125,18 @@ async def test_a_barge_in_mid_answer_keeps_only_what_the_caller_heard() -> None:
                                               "agent": "router"}
 
 
+async def test_a_turn_stopped_as_its_answer_plays_out_ends_with_what_was_heard() -> None:
+    played = asyncio.Event()  # the turn waits for its answer to be played out, as the spoken engine's does
+    talk, _, _ = conversation(ScriptedModel(["Just to confirm: 12 Harbour Street, Zurich. ", played]))
+    turn = asyncio.create_task(talk.turn("move me to Zurich"))
+    await asyncio.wait_for(talk.events.get(), 2)
+    stopping = talk.stop(heard="Just to confirm:")
+    played.set()  # stopping the audio lets the wait for it end in the same moment: too late to count
+    ended = await turn
+    assert ended.interrupted and ended.said == "Just to confirm:" and stopping is not None
+    assert await stopping == ended
+
+
 async def test_a_barge_in_during_a_tool_lets_it_finish_and_drops_its_read_back() -> None:
     port = FakePort(lambda name, arguments: {"status": "confirmation_required", "read_back": "12 Harbour Street",
                                              "proposal_id": "prop-1"})

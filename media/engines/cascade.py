@@ -194,14 +194,15 @@ class CascadeEngine:
         if not self._speaker.speaking and not self.conversation.answering:
             self._speaker.end_answer()
             return
-        heard = await self._speaker.stop()
-        if self.conversation.answering:
+        # The turn is stopped before its audio: a turn waiting for its answer to be played out would
+        # otherwise see the stopped audio as played and end as if heard whole.
+        if (ended := self.conversation.stop(self._speaker.heard(), withdraw)) is not None:
             self._discarding = True
-            self._spawn(self._interrupt(heard, withdraw))
+            self._spawn(self._wound_up(ended))
+        await self._speaker.stop()
 
-    async def _interrupt(self, heard: str, withdraw: bool) -> None:
-        stopping = self.conversation.withdraw() if withdraw else self.conversation.interrupt(heard=heard)
-        if await stopping is None:
+    async def _wound_up(self, ended: asyncio.Future[TurnEnded | None]) -> None:
+        if await ended is None:
             self._discarding = False  # stopped before it began: no TurnEnded is coming to clear it
 
     async def _say_caller_line(self) -> None:

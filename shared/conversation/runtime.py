@@ -80,24 +80,29 @@ class Conversation:
                 await self.interrupt()
                 self._end("the caller hung up")
 
-    async def interrupt(self, heard: str | None = None) -> TurnEnded | None:
-        """Stops the running turn and waits for it to wind up; `heard` is the part of its answer the caller
-        heard (default: all of it)."""
+    def stop(self, heard: str | None = None, withdraw: bool = False) -> asyncio.Future[TurnEnded | None] | None:
+        """Cancels the running turn now, before anything else runs (a barge-in must not let it end as if its
+        answer had been heard whole); `heard` is the part of it the caller heard (default: all of it), a
+        withdrawn turn leaves no trace. Returns the future of its end, None if no turn runs."""
         if self._running is None:
             return None
         task, ended = self._running
-        if not self._cancelling:  # a second interrupt must not cut the first one's winding up short
-            self._cancelling, self._heard = True, heard
+        self._withdrawing = self._withdrawing or withdraw
+        if not self._cancelling:  # a second stop must not cut the first one's winding up short
+            self._cancelling, self._heard = True, "" if withdraw else heard
             task.cancel()
-        return await asyncio.shield(ended)
+        return ended
+
+    async def interrupt(self, heard: str | None = None) -> TurnEnded | None:
+        """Stops the running turn and waits for it to wind up."""
+        ended = self.stop(heard)
+        return None if ended is None else await asyncio.shield(ended)
 
     async def withdraw(self) -> TurnEnded | None:
         """Takes back the running turn: the caller had not finished. It ends as if it never began (its tools
         that act were held back; its read-backs are dropped)."""
-        if self._running is None:
-            return None
-        self._withdrawing = True
-        return await self.interrupt(heard="")
+        ended = self.stop(withdraw=True)
+        return None if ended is None else await asyncio.shield(ended)
 
     def _start(self, turn: Any) -> None:
         task = asyncio.create_task(turn)

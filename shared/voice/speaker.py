@@ -89,9 +89,8 @@ class Speaker:
                 words.append(" ".join(parts[: int(len(parts) * share)]))
         return " ".join(w.strip() for w in words if w.strip())
 
-    async def stop(self) -> str:
-        """Barge-in: drops what is queued, stops the transport, and says what was heard."""
-        heard = self.heard()
+    async def stop(self) -> None:
+        """Barge-in: drops what is queued and stops the transport (what was heard: `heard`, before this)."""
         while not self._clauses.empty():
             self._clauses.get_nowait()
         self._task.cancel()
@@ -101,7 +100,6 @@ class Speaker:
         self._new_answer()
         self._idle.set()
         self._task = asyncio.get_running_loop().create_task(self._run())
-        return heard
 
     def end_answer(self) -> None:
         """The answer is over (all played): the next clause starts a new one."""
