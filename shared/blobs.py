@@ -8,6 +8,7 @@ from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
 from azure.storage.blob.aio import BlobServiceClient
 
+from shared.azure_http import transport
 from shared.credentials import identity
 from shared.settings import Settings
 
@@ -17,8 +18,8 @@ def blob_service(settings: Settings) -> BlobServiceClient:
     host reads in Azure) means the account's blob endpoint with the managed identity."""
     if settings.storage_account:
         return BlobServiceClient(f"https://{settings.storage_account}.blob.core.windows.net",
-                                 credential=identity(settings))
-    return BlobServiceClient.from_connection_string(settings.storage_connection)
+                                 credential=identity(settings), transport=transport())
+    return BlobServiceClient.from_connection_string(settings.storage_connection, transport=transport())
 
 
 async def put_blob(settings: Settings, container: str, name: str, data: bytes | str, content_type: str) -> None:

@@ -23,12 +23,14 @@ def _verify(setting: str) -> bool | str:
 def client(settings: Settings) -> Any:
     from azure.communication.callautomation.aio import CallAutomationClient
 
+    from shared.azure_http import transport
+
     if not settings.acs_connection_string:
         raise RuntimeError("ACS_CONNECTION_STRING is not set")
     per_loop = _clients.setdefault(asyncio.get_running_loop(), {})
     if settings.acs_connection_string not in per_loop:
         per_loop[settings.acs_connection_string] = CallAutomationClient.from_connection_string(
-            settings.acs_connection_string, connection_verify=_verify(settings.acs_verify_tls))
+            settings.acs_connection_string, transport=transport(connection_verify=_verify(settings.acs_verify_tls)))
     return per_loop[settings.acs_connection_string]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 
+from shared.azure_http import transport
 from shared.credentials import cosmos_credential
 from shared.settings import Settings
 
@@ -49,7 +50,7 @@ class CosmosStore:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._client = CosmosClient(settings.cosmos_endpoint, credential=cosmos_credential(settings),
-                                    connection_verify=settings.cosmos_verify_tls)
+                                    connection_verify=settings.cosmos_verify_tls, transport=transport())
         self._database: DatabaseProxy | None = None
         self._containers: dict[str, ContainerProxy] = {}
         self._lock = asyncio.Lock()

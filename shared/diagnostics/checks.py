@@ -68,6 +68,8 @@ async def check_blob(settings: Settings, deep: bool) -> tuple[Status, str]:
 async def check_cosmos(settings: Settings, deep: bool) -> tuple[Status, str]:
     from azure.cosmos.aio import CosmosClient
 
+    from shared.azure_http import transport
+
     credential = cosmos_credential(settings)
     if not credential:
         return Status.ABSENT, "COSMOS_KEY is not set"
@@ -75,6 +77,7 @@ async def check_cosmos(settings: Settings, deep: bool) -> tuple[Status, str]:
         settings.cosmos_endpoint,
         credential=credential,
         connection_verify=settings.cosmos_verify_tls,
+        transport=transport(),
     ) as client:
         names = [db["id"] async for db in client.list_databases()]
         if not deep:

@@ -20,11 +20,13 @@ class AzureSearchIndex:
         from azure.search.documents.aio import SearchClient
         from azure.search.documents.indexes.aio import SearchIndexClient
 
+        from shared.azure_http import transport
+
         credential = search_credential(settings)
         self._name = settings.search_index
         self._dimensions = dimensions
-        self._indexes = SearchIndexClient(settings.search_endpoint, credential)
-        self._client = SearchClient(settings.search_endpoint, settings.search_index, credential)
+        self._indexes = SearchIndexClient(settings.search_endpoint, credential, transport=transport())
+        self._client = SearchClient(settings.search_endpoint, settings.search_index, credential, transport=transport())
         self._ensured = False
 
     async def _ensure(self) -> None:
