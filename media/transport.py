@@ -41,8 +41,10 @@ class AcsCallSide:
         self._frames: deque[str] = deque()
         self._queued_bytes = self._sent_bytes = 0  # of the current answer
         self._heard_until = 0.0  # when what was sent so far will have been played (time.monotonic())
+        self._per_second = audio.bytes_per_ms * 1000
         self._sending = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._end_timer: asyncio.TimerHandle | None = None
         self._speaking = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -64,7 +66,10 @@ class AcsCallSide:
         for start in range(0, len(audio_b64), step):
             self._frames.append(audio_b64[start:start + step])
         self._queued_bytes += decoded_bytes(audio_b64)
-        self._wake.set()
+        if not self._sending.locked():  # else its holder (the pacer, a StopAudio) is mid-send: the pacer follows
+            await self._send_due()
+        if self._frames:  # the rest goes out from the pacer as it falls due
+            self._wake.set()
 
     async def stop_audio(self) -> None:
         async with self._sending:
@@ -96,37 +101,44 @@ class AcsCallSide:
         self._queued_bytes = self._sent_bytes = 0
         self._heard_until = time.monotonic()
 
-    async def _play_out(self) -> None:
-        """Sends each frame once the audio before it is at most `lead` from being played: ACS holds that much
-        (a jitter buffer, dropped by StopAudio), the rest waits here."""
-        per_second = self.audio.bytes_per_ms * 1000
-        loop = asyncio.get_running_loop()
-        while True:
-            if not self._frames:
-                if self._speaking:  # the answer is over once its last frame has been played
-                    ends = loop.call_at(loop.time() + max(0.0, self._heard_until - time.monotonic()),
-                                        self._wake.set)  # a timer, not wait_for: no task per frame
-                    await self._wake.wait()
-                    ends.cancel()
-                    if not self._frames and self._speaking and time.monotonic() >= self._heard_until:
-                        self._reset()
-                else:
-                    await self._wake.wait()
-                self._wake.clear()
-                continue
-            ahead = self._heard_until - time.monotonic()
-            if ahead > self._lead:
-                await asyncio.sleep(ahead - self._lead)
-                continue
-            async with self._sending:
-                if not self._frames:
-                    continue
+    async def _send_due(self) -> None:
+        """Sends the queued frames whose audio before them is at most `lead` from being played: ACS holds
+        that much (a jitter buffer, dropped by StopAudio). Called by whoever queued them, so that an engine
+        keeping pace with real time costs no task switch per frame; the pacer sends the rest."""
+        async with self._sending:
+            while self._frames and self._heard_until - time.monotonic() <= self._lead:
                 frame = self._frames.popleft()
                 if await self._deliver(wire.audio_out(frame)):
                     self.frames_sent += 1
                 size = decoded_bytes(frame)
                 self._sent_bytes += size
-                self._heard_until = max(self._heard_until, time.monotonic()) + size / per_second
+                self._heard_until = max(self._heard_until, time.monotonic()) + size / self._per_second
+        self._watch_end()
+
+    async def _play_out(self) -> None:
+        """The pacer: sends frames that were queued ahead of their time, as each falls due."""
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._frames:
+                ahead = self._heard_until - time.monotonic()
+                if ahead > self._lead:
+                    await asyncio.sleep(ahead - self._lead)
+                await self._send_due()
+
+    def _watch_end(self) -> None:
+        """The answer is over once its last frame has been played: a loop timer, not a task, watches for it."""
+        if self._end_timer is None and self._speaking:
+            loop = asyncio.get_running_loop()
+            self._end_timer = loop.call_at(loop.time() + max(0.0, self._heard_until - time.monotonic()),
+                                           self._end_due)
+
+    def _end_due(self) -> None:
+        self._end_timer = None
+        if not self._frames and self._speaking and time.monotonic() >= self._heard_until:
+            self._reset()
+        else:
+            self._watch_end()
 
     async def _deliver(self, text: str) -> bool:
         """Sends one frame; a caller already gone loses nothing that matters, and the call's end is the
@@ -142,6 +154,8 @@ class AcsCallSide:
         return True
 
     async def close(self) -> None:
+        if self._end_timer is not None:
+            self._end_timer.cancel()
         self._player.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._player
