@@ -55,6 +55,13 @@ class CallSide(Protocol):
 
     async def stop_audio(self) -> None: ...
 
+    async def hold(self) -> None:
+        """The caller may be starting to speak: no more audio plays (what ACS holds is dropped too) until
+        `resume` (it was a noise) or `stop_audio` (a barge-in)."""
+        ...
+
+    async def resume(self) -> None: ...
+
     def played_ms(self) -> int:
         """Milliseconds of the current answer played so far (reset by `stop_audio` and by a new answer)."""
         ...

@@ -45,6 +45,11 @@ class AcsCallSide:
         self._sending = asyncio.Lock()
         self._wake = asyncio.Event()
         self._end_timer: asyncio.TimerHandle | None = None
+        # Frames sent and when each starts to play, as far back as ACS may still hold them: a hold takes
+        # back those not yet playing.
+        self._in_flight: deque[tuple[str, float]] = deque(maxlen=int(lead_ms * audio.bytes_per_ms)
+                                                          // audio.frame_bytes + 2)
+        self._held = False
         self._speaking = False
         self._idle = asyncio.Event()
         self._idle.set()
@@ -73,10 +78,33 @@ class AcsCallSide:
 
     async def stop_audio(self) -> None:
         async with self._sending:
+            self._held = False
             self._frames.clear()
             self._reset()
             if await self._deliver(wire.STOP_AUDIO):
                 self.stops_sent += 1
+
+    async def hold(self) -> None:
+        async with self._sending:
+            now = time.monotonic()
+            unplayed = [frame for frame, starts_at in self._in_flight if starts_at >= now]
+            if self._held or not (unplayed or self._frames):  # nothing left to play: nothing to hold
+                return
+            self._held = True
+            self._in_flight.clear()
+            self._frames.extendleft(reversed(unplayed))
+            self._sent_bytes -= sum(decoded_bytes(frame) for frame in unplayed)
+            self._heard_until = now
+            if await self._deliver(wire.STOP_AUDIO):
+                self.stops_sent += 1
+
+    async def resume(self) -> None:
+        if not self._held:
+            return
+        self._held = False
+        await self._send_due()
+        if self._frames:
+            self._wake.set()
 
     def played_ms(self) -> int:
         """What was sent, less what ACS still holds to play (the lead)."""
@@ -100,19 +128,21 @@ class AcsCallSide:
         self._idle.set()
         self._queued_bytes = self._sent_bytes = 0
         self._heard_until = time.monotonic()
+        self._in_flight.clear()
 
     async def _send_due(self) -> None:
         """Sends the queued frames whose audio before them is at most `lead` from being played: ACS holds
         that much (a jitter buffer, dropped by StopAudio). Called by whoever queued them, so that an engine
         keeping pace with real time costs no task switch per frame; the pacer sends the rest."""
         async with self._sending:
-            while self._frames and self._heard_until - time.monotonic() <= self._lead:
+            while self._frames and not self._held and self._heard_until - time.monotonic() <= self._lead:
                 frame = self._frames.popleft()
                 if await self._deliver(wire.audio_out(frame)):
                     self.frames_sent += 1
-                size = decoded_bytes(frame)
+                size, starts_at = decoded_bytes(frame), max(self._heard_until, time.monotonic())
+                self._in_flight.append((frame, starts_at))
                 self._sent_bytes += size
-                self._heard_until = max(self._heard_until, time.monotonic()) + size / self._per_second
+                self._heard_until = starts_at + size / self._per_second
         self._watch_end()
 
     async def _play_out(self) -> None:
@@ -120,7 +150,7 @@ class AcsCallSide:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._frames:
+            while self._frames and not self._held:
                 ahead = self._heard_until - time.monotonic()
                 if ahead > self._lead:
                     await asyncio.sleep(ahead - self._lead)
@@ -135,6 +165,8 @@ class AcsCallSide:
 
     def _end_due(self) -> None:
         self._end_timer = None
+        if self._held:  # watched again once the answer goes on
+            return
         if not self._frames and self._speaking and time.monotonic() >= self._heard_until:
             self._reset()
         else:

@@ -139,6 +139,31 @@ async def test_stop_audio_drops_what_is_queued_and_resets_what_was_played() -> N
     await side.close()
 
 
+async def test_a_hold_takes_back_what_acs_had_not_played_and_resume_plays_it() -> None:
+    out = Collected()
+    side = AcsCallSide(out.send, AudioFormat(24000, 960), out.emit)
+    frames = [bytes([i]) * 960 for i in range(50)]  # 1 s, each 20 ms frame told apart by its bytes
+    await side.play(base64.b64encode(b"".join(frames)).decode())
+    await asyncio.sleep(0.2)
+    await side.hold()
+    assert out.frames[-1][1] == wire.STOP_AUDIO
+    held_at, played = len(out.frames), side.played_ms()
+    await asyncio.sleep(0.1)
+    assert len(out.frames) == held_at and side.played_ms() == played  # nothing plays while held
+    await side.resume()
+    await side.drained(2)
+    sent = [[base64.b64decode(json.loads(t)["audioData"]["data"])[0] for _, t in part if t != wire.STOP_AUDIO]
+            for part in (out.frames[:held_at], out.frames[held_at:])]
+    before, after = sent
+    # ACS dropped what it held: those frames (the lead, at most) go again, then the rest, in order.
+    assert after == list(range(after[0], 50)) and 0 < before[-1] - after[0] + 1 <= 4, (before, after)
+    assert before == list(range(len(before)))
+    assert side.stops_sent == 1
+    await side.hold()  # nothing left to play: nothing to hold
+    assert side.stops_sent == 1
+    await side.close()
+
+
 def test_16_khz_frames_are_sliced_within_their_640_bytes() -> None:
     async def run() -> list[int]:
         out = Collected()

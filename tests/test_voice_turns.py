@@ -7,20 +7,23 @@ import numpy as np
 from shared.voice.end_of_turn import silence_to_end, sounds_finished
 from shared.voice.recogniser import without_repeats
 from shared.voice.settings import VoiceSettings
-from shared.voice.turn_taking import Ended, Partial, Paused, Started, TakenBack, TurnTaker
+from shared.voice.turn_taking import Ended, Faded, Onset, Partial, Paused, Started, TakenBack, TurnTaker
 
 WINDOW = np.zeros(512, dtype=np.float32)
 SETTINGS = VoiceSettings(end_silence_ms=256, open_silence_ms=480, unfinished_silence_ms=900, take_back_ms=900,
                          speech_start_ms=64, partial_every_ms=640)
 
 
-def run(taker: TurnTaker, speech_ms: int, silence_ms: int, text: str | None = None) -> list[object]:
-    """`speech_ms` of speech then `silence_ms` of silence; `text` is what the recogniser makes of each pause."""
+def run(taker: TurnTaker, speech_ms: int, silence_ms: int, text: str | None = None, holds: bool = False
+        ) -> list[object]:
+    """`speech_ms` of speech then `silence_ms` of silence; `text` is what the recogniser makes of each pause.
+    The agent's audio held and let go (Onset, Faded) is among the actions only with `holds`."""
     actions: list[object] = []
     for probability, ms in ((0.9, speech_ms), (0.05, silence_ms)):
         for _ in range(ms // 32):
             for action in taker.feed(WINDOW, probability):
-                actions.append(action)
+                if holds or not isinstance(action, Onset | Faded):
+                    actions.append(action)
                 if isinstance(action, Paused) and text is not None:
                     taker.transcribed(action.pause, text)
     return actions
@@ -28,6 +31,12 @@ def run(taker: TurnTaker, speech_ms: int, silence_ms: int, text: str | None = No
 
 def kinds(actions: list[object]) -> list[str]:
     return [type(a).__name__ for a in actions]
+
+
+def test_one_window_of_speech_holds_the_agent_and_a_noise_lets_it_go() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert kinds(run(taker, 32, 320, holds=True)) == ["Onset", "Faded"]  # a click: no turn
+    assert kinds(run(taker, 1000, 0, holds=True))[:2] == ["Onset", "Started"]  # the hold comes 32 ms sooner
 
 
 def test_a_finished_sentence_ends_after_a_short_silence() -> None:

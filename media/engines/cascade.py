@@ -160,6 +160,10 @@ class CascadeEngine:
 
     async def _act(self, action: turn_taking.Action) -> None:
         match action:
+            case turn_taking.Onset():
+                await self._speaker.hold()
+            case turn_taking.Faded():
+                await self._speaker.resume()
             case turn_taking.Started():
                 log.debug("started at %.3f", time.perf_counter())
                 self._carried = None

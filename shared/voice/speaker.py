@@ -30,6 +30,10 @@ class Playback(Protocol):
 
     async def stop_audio(self) -> None: ...
 
+    async def hold(self) -> None: ...
+
+    async def resume(self) -> None: ...
+
     def played_ms(self) -> int: ...
 
     def queued_ms(self) -> int: ...
@@ -100,6 +104,14 @@ class Speaker:
         self._new_answer()
         self._idle.set()
         self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def hold(self) -> None:
+        """The caller may be starting to speak: the answer stops playing, and goes on after `resume`."""
+        if self.speaking:
+            await self._side.hold()
+
+    async def resume(self) -> None:
+        await self._side.resume()
 
     def end_answer(self) -> None:
         """The answer is over (all played): the next clause starts a new one."""

@@ -2,6 +2,8 @@
 
 The engine feeds it one 32 ms window at a time (its audio and silero's speech probability) and acts
 on what it answers:
+- `Onset`: one window of speech: the agent's audio is held, at once, in case the caller is starting;
+- `Faded`: that speech did not last (a noise): the agent's audio goes on;
 - `Started`: the caller began to speak (the agent stops: barge-in);
 - `TakenBack`: the caller went on right after a turn was ended: that turn is withdrawn and its audio
   joins this one, so the recogniser hears the whole sentence;
@@ -26,6 +28,16 @@ PRE_ROLL_WINDOWS = 8  # 256 ms kept from before the speech was detected: its fir
 # However long the silence that ended a turn, the caller may still take it back this long after its end.
 TAKE_BACK_FLOOR_MS = 300
 HYSTERESIS = 0.15  # once speaking, a window counts as speech down to threshold - this (silero's advice)
+
+
+@dataclass(frozen=True)
+class Onset:
+    pass
+
+
+@dataclass(frozen=True)
+class Faded:
+    pass
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,7 @@ class Committed:
     pass
 
 
-Action = Started | TakenBack | Partial | Paused | Ended | Committed
+Action = Onset | Faded | Started | TakenBack | Partial | Paused | Ended | Committed
 
 
 class TurnTaker:
@@ -98,21 +110,27 @@ class TurnTaker:
 
     def _waiting(self, window: np.ndarray, probability: float) -> list[Action]:
         self._pre_roll.append(window)
+        was = self._speech_run
         self._speech_run = self._speech_run + 1 if probability >= self._s.speech_threshold else 0
-        committed: list[Action] = []
+        actions: list[Action] = []
+        if not was and self._speech_run:
+            actions.append(Onset())
+        elif was and not self._speech_run:
+            actions.append(Faded())
         if self._ended is not None:
             self._ended.append(window)
             self._since_end_ms += self._window_ms
             if self._heard or self._since_end_ms > self._take_back_ms:
-                self._ended, committed = None, [Committed()]
+                self._ended = None
+                actions.append(Committed())
         if self._speech_run * self._window_ms < self._s.speech_start_ms:
-            return committed
+            return actions
         self._silence_ms, self._since_partial_ms, self._speech_run = 0, 0, 0
         if self._ended is not None:  # the caller went on: the turn just ended was not over
             self._utterance, self._ended = self._ended, None
-            return [TakenBack()]
+            return [*actions, TakenBack()]
         self._utterance = list(self._pre_roll)
-        return [*committed, Started()]
+        return [*actions, Started()]
 
     def _speaking(self, window: np.ndarray, probability: float) -> list[Action]:
         utterance = self._utterance
