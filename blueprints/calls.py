@@ -5,8 +5,10 @@ activities that hang up and transfer. The call itself is tracked by the conversa
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from typing import Any
 
 import azure.durable_functions as df
@@ -18,6 +20,7 @@ bp = df.Blueprint()
 log = logging.getLogger(__name__)
 INCOMING_CALL = "Microsoft.Communication.IncomingCall"
 CALLBACK_BYTES = 256 * 1024  # an array of CloudEvents
+UNTRACKED_WAIT_SECONDS = 2.0
 
 
 @bp.function_name("incoming_call")
@@ -67,9 +70,21 @@ async def _raise_callbacks(client: df.DurableOrchestrationClient, call_id: str, 
             log.info("call %s: %s (result %d)", call_id, event.type, event.code)
             continue
         try:
-            await client.raise_event(call_id, event.type, event.as_dict())
+            await _raise_when_tracked(client, call_id, event.type, event.as_dict())
         except Exception as error:  # the call's orchestration has finished: nothing left to tell
             log.info("call %s takes no more callbacks (%s): %s", call_id, event.type, error)
+
+
+async def _raise_when_tracked(client: df.DurableOrchestrationClient, call_id: str, name: str, data: Any) -> None:
+    """The orchestration starts right after the answer: a callback that comes first waits for it, briefly."""
+    deadline = time.monotonic() + UNTRACKED_WAIT_SECONDS
+    while True:
+        try:
+            return await client.raise_event(call_id, name, data)
+        except Exception as error:  # the Durable client says which only in words
+            if not str(error).startswith("No instance") or time.monotonic() > deadline:
+                raise
+        await asyncio.sleep(0.02)
 
 
 @bp.route(route="calls/{call_id}/session", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -126,6 +126,19 @@ def test_an_incoming_call_is_answered_with_signed_request_and_bidirectional_medi
     assert connected["channel"] == "phone" and connected["call"]["known_caller"] is True
 
 
+def test_a_call_connected_before_the_answer_returned_still_connects(phone) -> None:
+    """ACS's callbacks can overtake the answer's response: CallConnected then reaches the function before the
+    call's orchestration (started once the answer returns) exists. It is held until it does, not lost."""
+    host, simulator = phone
+    simulator.answer_response_delay = 0.3
+    try:
+        call = Call(host, simulator, customer_phone(host, 0)["phone"])
+        connected = call.phase("connected")["customStatus"]
+    finally:
+        simulator.answer_response_delay = 0.0
+    assert [p["phase"] for p in connected["timeline"]] == ["ringing", "answered", "connected"]
+
+
 def test_one_incoming_call_delivered_ten_times_at_once_is_answered_once(phone) -> None:
     host, simulator = phone
     event = simulator.incoming_call(customer_phone(host, 1)["phone"])

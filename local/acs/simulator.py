@@ -87,6 +87,8 @@ class AcsSimulator:
     answers: bool = True  # False: every answer request is refused (an expired incomingCallContext)
     connects: bool = True  # False: answered calls never send CallConnected
     transfers: bool = True  # False: every transfer fails (CallTransferFailed)
+    # The answer's response this late, its callbacks on their way already: ACS's callbacks can overtake it.
+    answer_response_delay: float = 0.0
     access_key: str = field(default_factory=lambda: base64.b64encode(secrets.token_bytes(32)).decode())
     requests: list[Recorded] = field(default_factory=list)
     calls: dict[str, SimulatedCall] = field(default_factory=dict)
@@ -208,6 +210,7 @@ class AcsSimulator:
                 stream = MediaStream(call.media["transportUrl"], call.media.get("audioFormat", "pcm24KMono"))
                 self.media[call.connection_id] = stream
                 stream.start(asyncio.get_running_loop())
+        await asyncio.sleep(self.answer_response_delay)
         return JSONResponse(self._properties(call))
 
     async def _terminate(self, request: Request) -> Response:

@@ -1,10 +1,10 @@
-"""Taking a call: claim it, start its orchestration, answer it with media streaming, then tell the
-orchestration, which opens the caller's session while the call connects.
+"""Taking a call: claim it, answer it with media streaming, then start its orchestration, which opens the
+caller's session while the call connects.
 
-The orchestration starts before the answer, so the CallConnected callback that may follow at once
-always finds it; nothing else runs before the answer goes out (callers hear the ringing), and nothing
-heavy is imported on the way. The session is opened by the server from the caller's number:
-identified, not verified.
+Only the claim comes before the answer (callers hear the ringing): the orchestration starts after it, so
+neither its start nor its first episode delays the answer, and a callback that comes before it exists is
+held until it does (blueprints/calls.py). Nothing heavy is imported on the way. The session is opened by
+the server from the caller's number: identified, not verified.
 """
 
 from __future__ import annotations
@@ -50,16 +50,12 @@ async def take(settings: Settings, data: Any, orchestrations: Orchestrations) ->
 
 
 async def _answer(settings: Settings, call: IncomingCall, orchestrations: Orchestrations, span: Span) -> str | None:
-    from shared.agents.definitions import ENTRY_AGENT
-    from shared.conversation.tracking import ANSWERED_EVENT, new_state
+    from shared.conversation.tracking import ANSWERED_EVENT
 
     if not await (await call_records(settings)).claim(call.call_id, call.caller):
         log.info("call %s was already taken: repeated delivery ignored", call.call_id)
         span.set_attribute("call.repeated_delivery", True)
         return None
-    timing = {"connect_seconds": settings.call_connect_seconds, "farewell_seconds": settings.call_farewell_seconds}
-    await orchestrations.start_new("conversation_orchestrator", call.call_id, {"state": new_state(
-        "", ENTRY_AGENT, "phone", call={"id": call.call_id, **timing})})
     key = settings.call_token_key
     callback = (f"{settings.callback_base_url}/api/calls/{call.call_id}/events"
                 f"?token={tokens.issue(key, tokens.CALLBACK, call.call_id)}")
@@ -70,12 +66,28 @@ async def _answer(settings: Settings, call: IncomingCall, orchestrations: Orches
     except Exception as error:  # a redelivery would find the call claimed: end it here, recorded
         log.warning("call %s could not be answered: %s", call.call_id, type(error).__name__)
         span.record_exception(error)
+        await _track(settings, call, orchestrations)
         await orchestrations.raise_event(call.call_id, "AnswerFailed", {"reason": type(error).__name__})
         return None
     await (await call_records(settings)).answered(call.call_id, connection_id)
+    try:
+        await _track(settings, call, orchestrations)
+    except Exception:  # an answered call nobody tracks would be dead air: end it
+        await automation.hang_up(settings, connection_id)
+        raise
     await orchestrations.raise_event(call.call_id, ANSWERED_EVENT, {"connection_id": connection_id})
     log.info("call %s answered (connection %s)", call.call_id, connection_id)
     return call.call_id
+
+
+async def _track(settings: Settings, call: IncomingCall, orchestrations: Orchestrations) -> None:
+    """Starts the call's orchestration, ringing until it is told how the answer went."""
+    from shared.agents.definitions import ENTRY_AGENT
+    from shared.conversation.tracking import new_state
+
+    timing = {"connect_seconds": settings.call_connect_seconds, "farewell_seconds": settings.call_farewell_seconds}
+    await orchestrations.start_new("conversation_orchestrator", call.call_id, {"state": new_state(
+        "", ENTRY_AGENT, "phone", call={"id": call.call_id, **timing})})
 
 
 async def open_session(settings: Settings, call_id: str) -> dict[str, Any]:
