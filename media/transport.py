@@ -41,7 +41,8 @@ class AcsCallSide:
         self._frames: deque[str] = deque()
         self._queued_bytes = self._sent_bytes = 0  # of the current answer
         self._heard_until = 0.0  # when what was sent so far will have been played (time.monotonic())
-        self._per_second = audio.bytes_per_ms * 1000
+        self._per_ms = audio.bytes_per_ms
+        self._per_second = self._per_ms * 1000
         self._sending = asyncio.Lock()
         self._wake = asyncio.Event()
         self._end_timer: asyncio.TimerHandle | None = None
@@ -71,10 +72,7 @@ class AcsCallSide:
         for start in range(0, len(audio_b64), step):
             self._frames.append(audio_b64[start:start + step])
         self._queued_bytes += decoded_bytes(audio_b64)
-        if not self._sending.locked():  # else its holder (the pacer, a StopAudio) is mid-send: the pacer follows
-            await self._send_due()
-        if self._frames:  # the rest goes out from the pacer as it falls due
-            self._wake.set()
+        await self._send_or_wake()
 
     async def stop_audio(self) -> None:
         async with self._sending:
@@ -102,17 +100,15 @@ class AcsCallSide:
         if not self._held:
             return
         self._held = False
-        await self._send_due()
-        if self._frames:
-            self._wake.set()
+        await self._send_or_wake()
 
     def played_ms(self) -> int:
         """What was sent, less what ACS still holds to play (the lead)."""
-        sent_ms = self._sent_bytes / self.audio.bytes_per_ms
+        sent_ms = self._sent_bytes / self._per_ms
         return max(0, int(sent_ms - max(0.0, self._heard_until - time.monotonic()) * 1000))
 
     def queued_ms(self) -> int:
-        return int(self._queued_bytes / self.audio.bytes_per_ms)
+        return int(self._queued_bytes / self._per_ms)
 
     def speaking(self) -> bool:
         """An answer is being played: from its first chunk until its last frame has been heard."""
@@ -129,6 +125,13 @@ class AcsCallSide:
         self._queued_bytes = self._sent_bytes = 0
         self._heard_until = time.monotonic()
         self._in_flight.clear()
+
+    async def _send_or_wake(self) -> None:
+        """Sends what is due now; the pacer sends the rest as it falls due."""
+        if not self._sending.locked():  # else its holder (the pacer, a StopAudio) is mid-send: the pacer follows
+            await self._send_due()
+        if self._frames:
+            self._wake.set()
 
     async def _send_due(self) -> None:
         """Sends the queued frames whose audio before them is at most `lead` from being played: ACS holds
