@@ -201,7 +201,7 @@ class MediaApp:
 
             self._engines = engine_factory(self.settings)  # before the health check passes: no call waits
         # What is loaded by now lives as long as the process: kept out of the collector's sight, a full collection
-        # walks only the calls' objects (it walked every SDK class too: 100-150 ms stalls at 150 calls and more).
+        # walks only the calls' objects (it walked every SDK class too: 95-150 ms stalls at 100 calls and more).
         gc.collect()
         gc.freeze()
         yield
