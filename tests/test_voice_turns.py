@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from shared.voice.end_of_turn import silence_to_end, sounds_finished
-from shared.voice.recogniser import without_repeats
+from shared.voice.repeats import without_repeats
 from shared.voice.settings import VoiceSettings
 from shared.voice.turn_taking import Ended, Faded, Onset, Partial, Paused, Started, TakenBack, TurnTaker
 
@@ -142,3 +142,13 @@ def test_the_decoders_loops_in_the_silence_after_speech_are_dropped() -> None:
     assert without_repeats("Is the blue backpack in stock? Is the new backpack") == "Is the blue backpack in stock?"
     assert without_repeats("Thank you. Thank you very much.") == "Thank you. Thank you very much."
     assert without_repeats("No. I said three.") == "No. I said three."
+
+
+def test_a_phrase_the_decoder_goes_round_on_is_kept_once() -> None:
+    assert without_repeats("Never mind Forget it Never mind forget it Never Mind Forget") == "Never mind Forget it"
+    assert without_repeats("Can you check that for me? Can you che") == "Can you check that for me?"
+    assert without_repeats("Okay, thank you, thank you, thank") == "Okay, thank you,"
+    # What a caller says twice differently, and digits read out, are theirs.
+    assert without_repeats("I want the tent, I want the blue tent.") == "I want the tent, I want the blue tent."
+    assert without_repeats("My number is 4 5 4 5.") == "My number is 4 5 4 5."
+    assert without_repeats("No, no, no.") == "No, no, no."

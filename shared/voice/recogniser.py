@@ -5,7 +5,9 @@ here) however short the speech. This runs CTranslate2's encoder on the mel featu
 plus 2 s of silence: 0.03-0.1 s for a 3 s turn, so a turn can be decoded again and again while the
 caller speaks. Whisper expects silence after speech: with 0.5 s of it the word error rate on the phone
 simulator's voice was 8%, with 2 s 3% (as with 30 s), while the whole decode stays near 0.1 s. A trimmed
-clip also needs a token cap and a ban on repeated trigrams, or the decoder may loop on it.
+clip also needs a token cap and a ban on repeated trigrams, or the decoder may loop on it. A beam of 4
+(greedy before) took the word error rate on the phone simulator's voice from 8.4% to 4.4% (34 turns) for
+about a tenth more decoding time.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from functools import cache
 
 import numpy as np
 
+from shared.voice.repeats import without_repeats
+
 RATE = 16000
 TRAILING_SILENCE = np.zeros(2 * RATE, dtype=np.float32)
 TOKENS_PER_SECOND, TOKENS_EXTRA = 6, 8  # of speech: English runs ~3 tokens a second
+BEAM = 4
 LONGEST = 28 * RATE  # whisper's window is 30 s, with the trailing silence: a longer clip is cut to this
 
 
@@ -56,7 +61,7 @@ class Recogniser:
         cap = int(samples.size / RATE * TOKENS_PER_SECOND) + TOKENS_EXTRA
         with self._lock:
             encoded = self._model.model.encode(self._storage.from_array(features), to_cpu=False)
-            result = self._model.model.generate(encoded, [self._prompt], beam_size=1, max_length=cap,
+            result = self._model.model.generate(encoded, [self._prompt], beam_size=BEAM, max_length=cap,
                                                 suppress_blank=True, no_repeat_ngram_size=3,
                                                 return_scores=True)[0]
         ids = [i for i in result.sequences_ids[0] if i < self._tokenizer.eot]
@@ -65,32 +70,9 @@ class Recogniser:
         return Transcript(text, min(1.0, confidence), samples.size * 1000 // RATE)
 
 
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
-WORDS = re.compile(r"[a-z0-9']+")
 # Whisper writes a spoken "eight thousand and one" as "8,001": on a phone line a number is a code more often
 # than an amount, and the brain reads "8001" either way.
 DIGIT_GROUPS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-
-
-def without_repeats(text: str) -> str:
-    """Drops a sentence made only of words already said, and an unfinished last one made mostly of the words
-    before it: in the silence after the speech the decoder sometimes goes round again ("Yes, that is right.
-    Yes, that", "Yes, please... Please... Yes,", "Is the blue backpack in stock? Is the new backpack")."""
-    kept: list[str] = []
-    said: set[str] = set()
-    sentences = SENTENCE.split(text)
-    for i, sentence in enumerate(sentences):
-        words = WORDS.findall(sentence.lower())
-        before = WORDS.findall(kept[-1].lower()) if kept else []
-        if kept and words and said.issuperset(words):
-            continue
-        echoed = sum(word in before for word in words)
-        if i == len(sentences) - 1 and len(words) >= 3 and echoed >= 0.75 * len(words) \
-                and not sentence.rstrip().endswith((".", "?", "!")):
-            continue
-        kept.append(sentence)
-        said.update(words)
-    return " ".join(kept)
 
 
 @cache
