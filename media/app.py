@@ -37,6 +37,7 @@ from media import web
 from media.bridge import bridge
 from media.browser_events import browser_event
 from media.engine import AudioFormat, CallContext, VoiceEngine
+from media.engines import engine_factory, voices
 from media.function_app_client import CallSession, FunctionAppClient
 from media.reporting import CallReporter, LiveFeed
 from media.settings import MediaSettings
@@ -197,8 +198,6 @@ class MediaApp:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         self._on_terminate()
         if self._engines is None:
-            from media.engines import engine_factory
-
             self._engines = engine_factory(self.settings)  # before the health check passes: no call waits
         # What is loaded by now lives as long as the process: kept out of the collector's sight, a full collection
         # walks only the calls' objects (it walked every SDK class too: 95-150 ms stalls at 100 calls and more).
@@ -237,7 +236,8 @@ def create_app(settings: MediaSettings, engines: Callable[[], VoiceEngine] | Non
     """`engines` makes one engine per call (default: the VOICE_ENGINE one); `client` reaches the function app."""
     media = MediaApp(settings, engines, client)
     app = Starlette(routes=[Route("/health", media.health), WebSocketRoute("/calls/live", media.live),
-                            *web.routes(settings.function_app_url, settings.service_key, web.DIST, media.browser_call)],
+                            *web.routes(settings.function_app_url, settings.service_key, web.DIST, media.browser_call,
+                                        voices(settings))],
                     middleware=[Middleware(_CallMedia, media=media)], lifespan=media.lifespan)
     app.state.media = media
     return app

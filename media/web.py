@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -59,9 +59,10 @@ class SinglePageApp(StaticFiles):
 class WebBackend:
     """The web UI's routes over one pooled client of the function app."""
 
-    def __init__(self, function_app_url: str, service_key: str, voice: VoiceCall | None) -> None:
+    def __init__(self, function_app_url: str, service_key: str, voice: VoiceCall | None,
+                 voices: Sequence[str]) -> None:
         self.upstream = httpx.AsyncClient(base_url=function_app_url.rstrip("/"), timeout=TIMEOUT)
-        self.service_key, self.voice = service_key, voice
+        self.service_key, self.voice, self.voices = service_key, voice, list(voices)
 
     async def relay(self, method: str, path: str, headers: dict[str, str], body: bytes = b"",
                     params: Any = None) -> Response:
@@ -117,7 +118,7 @@ class WebBackend:
         return forward
 
     async def voice_status(self, request: Request) -> Response:
-        return JSONResponse({"voice": self.voice is not None})
+        return JSONResponse({"voice": self.voice is not None, "voices": self.voices if self.voice else []})
 
     async def voice_socket(self, websocket: WebSocket) -> None:
         """The browser's call: its first frame proves the session (token and ticket) and names the voice; the
@@ -150,10 +151,12 @@ class WebBackend:
         return session, token, voice
 
 
-def routes(function_app_url: str, service_key: str, dist: Path, voice: VoiceCall | None = None) -> list[BaseRoute]:
+def routes(function_app_url: str, service_key: str, dist: Path, voice: VoiceCall | None = None,
+           voices: Sequence[str] = ()) -> list[BaseRoute]:
     """The web UI's routes; they end in a catch-all, so they go after the media app's own routes. Without
-    `voice` (no media path in this process) the voice chat is text only and says so."""
-    web = WebBackend(function_app_url, service_key, voice)
+    `voice` (no media path in this process) the voice chat is text only and says so; `voices` are the ones the
+    caller may pick."""
+    web = WebBackend(function_app_url, service_key, voice, voices)
     found: list[BaseRoute] = [
         Route("/api/{path:path}", web.api, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/voice/sessions", web.open_session, methods=["POST"]),

@@ -148,6 +148,8 @@ def test_a_phrase_the_decoder_goes_round_on_is_kept_once() -> None:
     assert without_repeats("Never mind Forget it Never mind forget it Never Mind Forget") == "Never mind Forget it"
     assert without_repeats("Can you check that for me? Can you che") == "Can you check that for me?"
     assert without_repeats("Okay, thank you, thank you, thank") == "Okay, thank you,"
+    assert without_repeats("What is your return's policy? What is yours returns") == "What is your return's policy?"
+    assert without_repeats("Where is my order? Where is it") == "Where is my order? Where is it"
     # What a caller says twice differently, and digits read out, are theirs.
     assert without_repeats("I want the tent, I want the blue tent.") == "I want the tent, I want the blue tent."
     assert without_repeats("My number is 4 5 4 5.") == "My number is 4 5 4 5."

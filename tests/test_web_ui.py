@@ -1,7 +1,8 @@
 """The web UI in a real browser: Debian's Chromium, driven by playwright-core (web/e2e/run.mjs), against the
 media container (media/app.py with its web routes, media/web.py) on uvicorn, in front of the product on the
 local host and stack; calls and the voice chat go through the media path to a scripted Realtime model
-(local/realtime/server.py), the one stand-in: it "hears" a scripted sentence when it detects speech.
+(local/realtime/server.py), the one stand-in: it "hears" a scripted sentence when it detects speech. One
+voice chat runs on the offline cascade engine instead (the embedded default): nothing scripted in it.
 
 Screenshots land in .local/test-artefacts/web/.
 """
@@ -25,8 +26,11 @@ from websockets.sync.client import connect
 
 from local.acs.media import speech
 from local.acs.simulator import AcsSimulator
+from local.caller_voice import silence, speak
 from local.realtime.server import Say, ScriptedRealtime
 from local.stack import Endpoints
+from media.engines import REALTIME_VOICES
+from media.settings import MediaSettings
 from media.voice_ticket import verify
 from tests.hosting import HostProcess, generate_company, wait_for
 from tests.media_harness import media_app, media_settings, phone_line
@@ -37,6 +41,7 @@ WEB = ROOT / "web"
 DIST = WEB / "dist"
 ARTEFACTS = ROOT / ".local" / "test-artefacts" / "web"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+RECORDING_RATE = 16000
 # Big enough that the generation takes a few of the page's polls; the form's labels as keys.
 COMPANY = {"Customers": 30, "Products": 10, "Purchases": 150, "Past conversations": 200, "Seed": 11}
 SMALL_COMPANY = {"name": "Contoso", "industry": "outdoor gear", "customers": 3, "products": 4, "purchases": 3,
@@ -119,7 +124,7 @@ def test_the_demo_login_opens_a_session_that_chats_and_ends_without_the_service_
         assert reply.status_code == 200 and reply.json()["reply"]
         assert http.post("/voice/chat", json={"message": "hi"}, headers={**headers, "x-session-token": "x"}
                          ).status_code == 401
-        assert http.get("/voice/status").json() == {"voice": True}
+        assert http.get("/voice/status").json() == {"voice": True, "voices": list(REALTIME_VOICES)}
         socket_url = f"ws{world.web.removeprefix('http')}/voice/audio"
         for hello in ({"kind": "Hello", "token": "wrong", "ticket": session["ticket"]}, {"kind": "AudioMetadata"}):
             with connect(socket_url) as voice, pytest.raises(ConnectionClosed) as closed:
@@ -178,9 +183,27 @@ def test_a_voice_chat_hears_the_caller_answers_aloud_and_is_interrupted_by_speec
     with host.admin() as http:
         if http.get("/api/admin/company").status_code == 404:
             generate_company(host, SMALL_COMPANY)
-    browse("voice", world, CALLER_WAV=str(caller_recording(tmp_path / "question.wav", RETURNS_QUESTION)),
+    # Silence while the greeting plays, the question, a pause in which the agent starts answering; the next round
+    # talks over the answer.
+    recording = caller_recording(tmp_path / "question.wav", 5, RETURNS_QUESTION, 1)
+    browse("voice", world, CALLER_WAV=str(recording),
            QUESTION=RETURNS_QUESTION, ANSWER=RETURNS_ANSWER, VOICE="coral")
     assert world.model.connections[-1].sessions[0]["audio"]["output"]["voice"] == "coral"  # the one picked
+
+
+def test_a_voice_chat_on_the_offline_engine_is_heard_answered_and_interrupted(world: World, tmp_path: Path) -> None:
+    """The embedded default: the browser's microphone through VAD and whisper, the offline brain, piper's voice;
+    the caller's second sentence comes while the answer plays."""
+    host = world.host
+    settings = MediaSettings(function_app_url=host.base_url, service_key=host.service_key, voice_engine="cascade")
+    with host.admin() as http:
+        if http.get("/api/admin/company").status_code == 404:
+            generate_company(host, SMALL_COMPANY)
+    recording = caller_recording(tmp_path / "question.wav", 5, RETURNS_QUESTION, 2.5, "Sorry, one more thing.", 6)
+    with media_app(settings) as (port, _):
+        offline = World(host, world.simulator, world.model, f"http://127.0.0.1:{port}")
+        browse("voice", offline, CALLER_WAV=str(recording), QUESTION=RETURNS_QUESTION, HEARD="return.?s? policy",
+               VOICE="espeak")
 
 
 def test_the_pages_no_other_test_shows_pass_axe_and_the_keyboard_reaches_every_control(world: World) -> None:
@@ -203,16 +226,13 @@ def test_a_service_that_is_down_is_said_plainly(world: World) -> None:
         closed.close()
 
 
-def caller_recording(path: Path, text: str) -> Path:
-    """The caller's question as the fake microphone plays it, over and over: silence while the greeting
-    plays, the question, a pause in which the agent starts answering; the next round talks over the answer."""
-    spoken = path.with_suffix(".spoken.wav")
-    subprocess.run(["espeak-ng", "-s", "150", "-w", str(spoken), text], check=True, timeout=30)
-    with wave.open(str(spoken)) as source:
-        rate, width, voice = source.getframerate(), source.getsampwidth(), source.readframes(source.getnframes())
+def caller_recording(path: Path, *parts: str | float) -> Path:
+    """What the fake microphone plays, over and over: text in the phone simulator's caller voice, a number
+    that many seconds of silence."""
     with wave.open(str(path), "wb") as target:
         target.setnchannels(1)
-        target.setsampwidth(width)
-        target.setframerate(rate)
-        target.writeframes(bytes(int(rate * 5) * width) + voice + bytes(int(rate * 1) * width))
+        target.setsampwidth(2)
+        target.setframerate(RECORDING_RATE)
+        target.writeframes(b"".join(speak(part, RECORDING_RATE) if isinstance(part, str)
+                                    else silence(int(part * 1000), RECORDING_RATE) for part in parts))
     return path

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from media.engine import CallContext, CallSide
+from media.engines import CASCADE_VOICES
 from media.settings import MediaSettings
 from shared.agents.definitions import agents
 from shared.conversation.events import CallerSaid, Dtmf, HangUp, TextDelta, TurnEnded
@@ -119,6 +120,8 @@ class CascadeEngine:
 
     async def start(self, call: CallContext, side: CallSide, tools: ToolPort) -> None:
         self._side = side
+        if call.voice in CASCADE_VOICES:  # picked in the web UI; any other name is a realtime model's
+            self._settings = self._settings.model_copy(update={"tts": call.voice})
         self._recogniser: Recogniser = await asyncio.to_thread(recogniser, self._settings.stt_threads)
         self._detector = SpeechDetector()
         self._taker = turn_taking.TurnTaker(self._settings, self._detector.window_ms)

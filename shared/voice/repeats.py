@@ -40,7 +40,8 @@ def _without_looping_tail(text: str) -> str:
 
 def _without_echoed_sentences(text: str) -> str:
     """Drops a sentence made only of words already said, and an unfinished last one made mostly of the words
-    before it ("Yes, that is right. Yes, that", "Is the blue backpack in stock? Is the new backpack")."""
+    before it, or of words alike ("Yes, that is right. Yes, that", "Is the blue backpack in stock? Is the new
+    backpack", "What is your return's policy? What is yours returns")."""
     kept: list[str] = []
     said: set[str] = set()
     sentences = SENTENCE.split(text)
@@ -49,10 +50,17 @@ def _without_echoed_sentences(text: str) -> str:
         before = [word.lower() for word in WORD.findall(kept[-1])] if kept else []
         if kept and words and said.issuperset(words):
             continue
-        echoed = sum(word in before for word in words)
+        echoed = sum(any(_alike(word, earlier) for earlier in before) for word in words)
         if i == len(sentences) - 1 and len(words) >= 3 and echoed >= 0.75 * len(words) \
                 and not sentence.rstrip().endswith((".", "?", "!")):
             continue
         kept.append(sentence)
         said.update(words)
     return " ".join(kept)
+
+
+def _alike(word: str, other: str) -> bool:
+    """The same word, or one the other begins with, apostrophes aside ("your", "yours"; "return's", "returns")."""
+    word, other = word.replace("'", ""), other.replace("'", "")
+    shorter, longer = sorted((word, other), key=len)
+    return word == other or (len(shorter) >= 3 and longer.startswith(shorter))

@@ -81,9 +81,10 @@ const scenarios = {
     await shot(page, "call-live");
   },
 
-  /** The fake microphone asks a question; the agent's spoken answer is heard and transcribed; the question,
-   * playing again over the answer, interrupts it; then the text box continues the same conversation, whose
-   * end the dashboard counts. */
+  /** The fake microphone asks a question; the agent's spoken answer is heard and transcribed; the caller,
+   * speaking again over the answer, interrupts it; then the text box continues the same conversation, whose
+   * end the dashboard counts. HEARD: a pattern the transcript must show of the question (the offline
+   * engine's recogniser writes it its own way); ANSWER: the opening of the answer, when the test knows it. */
   async voice(page) {
     const count = page.getByTestId("conversation-count");
     await open(page, "dashboard");
@@ -94,18 +95,19 @@ const scenarios = {
     await page.getByRole("button", { name: /Speak/ }).click();
     await until(async () => (await page.getByText("the agent is speaking").count()) > 0, "the agent's voice (greeting)");
     const transcript = page.getByRole("list", { name: "Transcript" });
-    const question = process.env.QUESTION;
-    await until(async () => (await transcript.count()) && (await transcript.innerText()).includes(question), "the caller's question");
-    const opening = process.env.ANSWER.split(" ").slice(0, 3).join(" ");
+    const heard = process.env.HEARD ? new RegExp(process.env.HEARD, "i") : process.env.QUESTION;
+    const asked = transcript.locator(".turn-caller").filter({ hasText: heard });
+    await until(async () => (await asked.count()) > 0, `the caller's question (${heard})`, 45000);
+    const opening = (process.env.ANSWER || "").split(" ").slice(0, 3).join(" ");
     const cut = transcript.locator(".turn-agent", { hasText: opening }).filter({ hasText: "(interrupted)" });
     await until(async () => (await cut.count()) > 0, "the answer, cut off by the caller", 45000);
-    assert.match(await cut.first().innerText(), new RegExp(`Agent \\(router\\): ${opening}`));
+    assert.match(await cut.first().innerText(), opening ? new RegExp(`Agent \\(router\\): ${opening}`) : /Agent \(\w+\): \w/);
     await shot(page, "voice-interrupted");
     await page.getByRole("button", { name: /Stop speaking/ }).click();
     await page.getByLabel("Message").fill("Thank you, that is all.");
     await page.getByRole("button", { name: "Send" }).click();
-    await until(async () => (await transcript.locator(".turn-caller", { hasText: "Thank you, that is all." }).count()) > 0
-      && (await transcript.locator(".turn-agent").count()) >= 3, "the typed turn's answer");
+    const answered = transcript.locator('li.turn-caller:has-text("Thank you, that is all.") ~ li.turn-agent');
+    await until(async () => (await answered.count()) > 0, "the typed turn's answer");
     await shot(page, "voice-then-text");
     // The agent ended the conversation: once recorded it is counted on the dashboard, which is watching.
     await open(page, "dashboard");

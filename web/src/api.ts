@@ -131,7 +131,8 @@ export const api = {
 
 /** The voice chat's session, opened by the server with its service key (the admin key is the demo login). */
 export const voice = {
-  available: () => request<{ voice: boolean }>("GET", "/voice/status").then((r) => r.voice),
+  /** Whether this server carries voice, and the voices its engine offers besides the agent's own. */
+  status: () => request<{ voice: boolean; voices: string[] }>("GET", "/voice/status"),
   open: (customerId: string) => request<VoiceSession>("POST", "/voice/sessions", { customer_id: customerId }),
   say: (session: VoiceSession, message: string) =>
     request<ChatReply>("POST", "/voice/chat", { message }, sessionHeaders(session)),

@@ -5,13 +5,11 @@ import { usePoll } from "../poll";
 import type { VoiceSession } from "../types";
 import { VoiceCall, type VoiceEvent } from "../voice/call";
 
-// The voices of the realtime models (OpenAI, Azure OpenAI); the default is each agent's own.
-const VOICES = ["", "alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"];
-
 /** Talk to the agents as a synthetic customer (the demo login): by voice, or by typing in the same conversation. */
 export function VoiceChatPage() {
   const customers = usePoll(api.customers, 0);
-  const hasVoice = usePoll(voice.available, 0);
+  const status = usePoll(voice.status, 0);
+  const hasVoice = status.data?.voice;
   const [customerId, setCustomerId] = useState("");
   const [voiceName, setVoiceName] = useState("");
   const [session, setSession] = useState<VoiceSession | null>(null);
@@ -176,18 +174,18 @@ export function VoiceChatPage() {
           <div className="card form-row">
             <label htmlFor="voice">Voice</label>
             <select id="voice" value={voiceName} onChange={(e) => setVoiceName(e.target.value)} disabled={!!call}>
-              {VOICES.map((v) => (
+              {["", ...(status.data?.voices ?? [])].map((v) => (
                 <option key={v} value={v}>
                   {v || "the agent's own"}
                 </option>
               ))}
             </select>
-            <button type="button" onClick={toggleMicrophone} aria-pressed={!!call} disabled={hasVoice.data !== true}
+            <button type="button" onClick={toggleMicrophone} aria-pressed={!!call} disabled={hasVoice !== true}
               aria-describedby="mic-note">
               {call ? "■ Stop speaking" : "● Speak"}
             </button>
             <span id="mic-note">
-              {hasVoice.data === false
+              {hasVoice === false
                 ? "Voice needs the media path, which this server does not run: type below instead."
                 : "The agent's voice plays here; speak over it to interrupt. Typing continues the same conversation."}
             </span>
