@@ -7,11 +7,11 @@ import numpy as np
 from shared.voice.end_of_turn import silence_to_end, sounds_finished
 from shared.voice.repeats import without_repeats
 from shared.voice.settings import VoiceSettings
-from shared.voice.turn_taking import Ended, Faded, Onset, Partial, Paused, Started, TakenBack, TurnTaker
+from shared.voice.turn_taking import Ended, Faded, Onset, Paused, Started, TurnTaker
 
 WINDOW = np.zeros(512, dtype=np.float32)
 SETTINGS = VoiceSettings(end_silence_ms=256, open_silence_ms=480, unfinished_silence_ms=900, take_back_ms=900,
-                         speech_start_ms=64, partial_every_ms=640)
+                         speech_start_ms=64)
 
 
 def run(taker: TurnTaker, speech_ms: int, silence_ms: int, text: str | None = None, holds: bool = False
@@ -42,16 +42,16 @@ def test_one_window_of_speech_holds_the_agent_and_a_noise_lets_it_go() -> None:
 def test_a_finished_sentence_ends_after_a_short_silence() -> None:
     taker = TurnTaker(SETTINGS)
     actions = run(taker, 1600, 320, "My postal code is 94103.")
-    assert kinds(actions) == ["Started", "Partial", "Partial", "Paused", "Ended"]
+    assert kinds(actions) == ["Started", "Paused", "Ended"]
     ended = actions[-1]
-    assert isinstance(ended, Ended) and ended.pause == actions[3].pause  # type: ignore[attr-defined]
+    assert isinstance(ended, Ended) and ended.pause == actions[1].pause  # type: ignore[attr-defined]
     assert ended.audio.size >= (1600 + 256) * 16  # the pre-roll and the speech are all in it
 
 
 def test_a_sentence_that_stops_on_my_waits_for_more() -> None:
     taker = TurnTaker(SETTINGS)
-    assert kinds(run(taker, 800, 640, "I would like to change my")) == ["Started", "Partial", "Paused"]
-    assert kinds(run(taker, 600, 320, "I would like to change my address.")) == ["Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 800, 640, "I would like to change my")) == ["Started", "Paused"]
+    assert kinds(run(taker, 600, 320, "I would like to change my address.")) == ["Paused", "Ended"]
 
 
 def test_going_on_right_after_the_end_takes_the_turn_back_and_keeps_its_audio() -> None:
@@ -59,26 +59,26 @@ def test_going_on_right_after_the_end_takes_the_turn_back_and_keeps_its_audio() 
     first = run(taker, 1000, 480, "My postal code is 94103.")
     assert kinds(first)[-1] == "Ended"
     again = run(taker, 1000, 320, "My postal code is 94103 and I was born in 1957.")
-    assert kinds(again) == ["TakenBack", "Partial", "Paused", "Ended"]
+    assert kinds(again) == ["TakenBack", "Paused", "Ended"]
     assert again[-1].audio.size > first[-1].audio.size + 1000 * 16  # type: ignore[attr-defined]
 
 
 def test_the_ended_turn_is_committed_once_the_take_back_window_closes() -> None:
     taker = TurnTaker(SETTINGS)
-    assert kinds(run(taker, 1000, 800, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 1000, 800, "Yes.")) == ["Started", "Paused", "Ended"]
     assert kinds(run(taker, 0, 160)) == ["Committed"]  # 900 ms of silence after the end of the speech
     assert kinds(run(taker, 0, 2000)) == []
 
 
 def test_a_turn_ended_on_a_long_silence_can_still_be_taken_back_for_a_moment() -> None:
     taker = TurnTaker(SETTINGS)
-    assert kinds(run(taker, 1000, 960, "I would like to change my")) == ["Started", "Partial", "Paused", "Ended"]
-    assert kinds(run(taker, 1000, 0)) == ["TakenBack", "Partial"]  # 60 ms after the end: the same turn
+    assert kinds(run(taker, 1000, 960, "I would like to change my")) == ["Started", "Paused", "Ended"]
+    assert kinds(run(taker, 1000, 0)) == ["TakenBack"]  # 60 ms after the end: the same turn
 
 
 def test_hearing_the_answer_commits_the_turn_at_once() -> None:
     taker = TurnTaker(SETTINGS)
-    assert kinds(run(taker, 1000, 320, "Yes.")) == ["Started", "Partial", "Paused", "Ended"]
+    assert kinds(run(taker, 1000, 320, "Yes.")) == ["Started", "Paused", "Ended"]
     taker.answer_heard()
     assert kinds(run(taker, 0, 32)) == ["Committed"]
     assert kinds(run(taker, 500, 0)) == ["Started"]  # speech now is a barge-in, not a take-back
@@ -109,7 +109,7 @@ def test_a_cough_shorter_than_the_start_is_not_a_turn() -> None:
 def test_words_without_a_full_stop_wait_a_little_longer() -> None:
     taker = TurnTaker(SETTINGS)
     assert kinds(run(taker, 1000, 384, "Please change my address to 12 Harbour Street")) == \
-        ["Started", "Partial", "Paused"]
+        ["Started", "Paused"]
     assert kinds(run(taker, 0, 160)) == ["Ended"]
 
 
@@ -130,10 +130,10 @@ def test_how_long_each_wording_waits() -> None:
     assert silence_to_end("I think that", SETTINGS) == 900
 
 
-def test_partials_come_while_the_caller_speaks() -> None:
-    actions = run(TurnTaker(SETTINGS), 2000, 0)
-    assert [type(a) for a in actions] == [Started, Partial, Partial, Partial]
-    assert not any(isinstance(a, TakenBack) for a in actions)
+def test_a_caller_speaking_on_asks_for_no_decode_until_they_pause() -> None:
+    taker = TurnTaker(SETTINGS)
+    assert [type(a) for a in run(taker, 2000, 0)] == [Started]
+    assert [type(a) for a in run(taker, 0, 32)] == [Paused]
 
 
 def test_the_decoders_loops_in_the_silence_after_speech_are_dropped() -> None:

@@ -1,8 +1,8 @@
 """The offline cascade engine: voice activity -> speech to text -> the conversation runtime's brain -> text
 to speech, each stage streaming into the next so that little is left to do once the caller stops.
 
-- The caller's turn is decoded while they speak (partials) and again the moment they pause, so its
-  text is ready when the turn ends; a short silence ends a turn that sounds finished, a longer one a
+- The caller's turn is decoded the moment they pause, at every pause, so its text is ready when the
+  turn ends; a short silence ends a turn that sounds finished, a longer one a
   turn that does not ("...and my"), and a caller who goes on right after takes the turn back: the
   turn is withdrawn without a trace, and until it can no longer be (committed) it runs no tool that acts.
 - The answer is spoken clause by clause: the first clause plays while the brain and the voice are
@@ -107,7 +107,7 @@ class CascadeEngine:
         self._discarding = False  # the running turn was interrupted: what it still says is dropped
         self._clause = ""  # the clause being written, until its end
         self._decoding: asyncio.Task[Transcript] | None = None
-        self._waiting: tuple[np.ndarray, int] | None = None  # the newest audio to decode once the model is free
+        self._waiting: tuple[np.ndarray, int] | None = None  # the newest pause to decode once the model is free
         self._decoded: dict[int, asyncio.Future[Transcript]] = {}  # by pause
         self._generation = 0  # bumped by a take-back: a turn still being finished is withdrawn
         self._turn: asyncio.Task[Any] | None = None  # the latest caller turn given to the conversation
@@ -181,8 +181,6 @@ class CascadeEngine:
                 if self._committed is not None and not self._committed.done():
                     self._committed.set_result(None)
                 await self._say_caller_line()
-            case turn_taking.Partial(audio=audio):
-                self._decode(audio, 0)
             case turn_taking.Paused(audio=audio, pause=pause):
                 log.debug("paused %d at %.3f", pause, time.perf_counter())
                 self._decoded = {pause: asyncio.get_running_loop().create_future()}
@@ -219,11 +217,10 @@ class CascadeEngine:
             await self._side.emit(CallerSaid(line))
 
     def _decode(self, audio: np.ndarray, pause: int) -> None:
-        """One decode at a time: audio that comes while one runs waits, and newer audio replaces it (each
+        """One decode at a time: a pause that comes while one runs waits, and a newer pause replaces it (each
         holds all of the turn so far), so the pause that ends the turn is never queued behind older ones."""
         if self._decoding is not None and not self._decoding.done():
-            if pause or self._waiting is None or not self._waiting[1]:  # a partial never replaces a pause
-                self._waiting = (audio, pause)
+            self._waiting = (audio, pause)
             return
         self._decoding = asyncio.get_running_loop().create_task(asyncio.to_thread(self._transcribe, audio))
         self._decoding.add_done_callback(lambda done: self._decoded_one(done, pause))
@@ -246,7 +243,7 @@ class CascadeEngine:
         return Transcript(f"{carried[0]} {rest.text}".strip(), rest.confidence, audio.size * 1000 // RATE)
 
     def _decoded_one(self, done: asyncio.Task[Transcript], pause: int) -> None:
-        if not done.cancelled() and done.exception() is None and pause:
+        if not done.cancelled() and done.exception() is None:
             self._taker.transcribed(pause, done.result().text)
             if (waiting := self._decoded.get(pause)) is not None and not waiting.done():
                 waiting.set_result(done.result())

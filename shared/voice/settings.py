@@ -27,7 +27,5 @@ class VoiceSettings(BaseSettings):
     # The caller going on within this long after the end of their speech takes the turn back (and at least
     # 300 ms after the turn was ended); until then the turn runs no tool that acts.
     take_back_ms: int = Field(800, alias="VOICE_TAKE_BACK_MS", ge=0)
-    # Partial decodes while the caller speaks, this often (of speech).
-    partial_every_ms: int = Field(640, alias="VOICE_PARTIAL_EVERY_MS", ge=160)
     # A caller turn is decoded whole: at most this long (longer speech is cut into turns).
     max_utterance_ms: int = Field(20000, alias="VOICE_MAX_UTTERANCE_MS", ge=1000, le=28000)

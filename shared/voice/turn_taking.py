@@ -7,8 +7,9 @@ on what it answers:
 - `Started`: the caller began to speak (the agent stops: barge-in);
 - `TakenBack`: the caller went on right after a turn was ended: that turn is withdrawn and its audio
   joins this one, so the recogniser hears the whole sentence;
-- `Partial`: decode what was said so far (while the caller is still speaking);
-- `Paused`: the caller fell silent: decode now, speculatively, so the text is ready when the turn ends;
+- `Paused`: the caller fell silent: decode now, speculatively, so the text is ready when the turn ends
+  (whisper has no partial result to build on: a decode while the caller speaks would be redone whole at
+  the pause, and only hold the model when the pause comes);
 - `Ended`: the turn is over (after a silence as long as its wording asks for: see end_of_turn);
 - `Committed`: the ended turn can no longer be taken back (the caller stayed silent, or heard the answer).
 Times count caller audio, not the wall clock: the transport delivers it in real time.
@@ -51,11 +52,6 @@ class TakenBack:
 
 
 @dataclass(frozen=True)
-class Partial:
-    audio: np.ndarray
-
-
-@dataclass(frozen=True)
 class Paused:
     audio: np.ndarray
     pause: int  # which pause this is: a transcript is matched to its pause by it
@@ -72,7 +68,7 @@ class Committed:
     pass
 
 
-Action = Onset | Faded | Started | TakenBack | Partial | Paused | Ended | Committed
+Action = Onset | Faded | Started | TakenBack | Paused | Ended | Committed
 
 
 class TurnTaker:
@@ -82,7 +78,6 @@ class TurnTaker:
         self._speech_run = 0  # consecutive speech windows before a turn starts
         self._utterance: list[np.ndarray] | None = None  # the turn being spoken
         self._silence_ms = 0
-        self._since_partial_ms = 0
         self._pause = 0
         self._pause_text: tuple[int, str] | None = None  # the transcript of the latest pause, once decoded
         self._ended: list[np.ndarray] | None = None  # the last ended turn and the silence since, for a take-back
@@ -125,7 +120,7 @@ class TurnTaker:
                 actions.append(Committed())
         if self._speech_run * self._window_ms < self._s.speech_start_ms:
             return actions
-        self._silence_ms, self._since_partial_ms, self._speech_run = 0, 0, 0
+        self._silence_ms, self._speech_run = 0, 0
         if self._ended is not None:  # the caller went on: the turn just ended was not over
             self._utterance, self._ended = self._ended, None
             return [*actions, TakenBack()]
@@ -138,10 +133,6 @@ class TurnTaker:
         utterance.append(window)
         if probability >= self._s.speech_threshold - HYSTERESIS:
             self._silence_ms = 0
-            self._since_partial_ms += self._window_ms
-            if self._since_partial_ms >= self._s.partial_every_ms:
-                self._since_partial_ms = 0
-                return [Partial(np.concatenate(utterance))]
             if len(utterance) * self._window_ms >= self._s.max_utterance_ms:
                 return [self._end()]
             return []
