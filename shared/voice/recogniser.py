@@ -2,8 +2,8 @@
 
 faster-whisper's `transcribe` pads every clip to 30 s, so each call costs a full encoder pass (~0.3 s
 here) however short the speech. This runs CTranslate2's encoder on the mel features of the clip itself
-plus 2 s of silence: 0.03-0.1 s for a 3 s turn, so a turn can be decoded again and again while the
-caller speaks. Whisper expects silence after speech: with 0.5 s of it the word error rate on the phone
+plus 2 s of silence: 0.03-0.1 s for a 3 s turn, so a turn can be decoded again at every pause of
+the caller's. Whisper expects silence after speech: with 0.5 s of it the word error rate on the phone
 simulator's voice was 8%, with 2 s 3% (as with 30 s), while the whole decode stays near 0.1 s. A trimmed
 clip also needs a token cap and a ban on repeated trigrams, or the decoder may loop on it. A beam of 4
 (greedy before) took the word error rate on the phone simulator's voice from 8.4% to 4.4% (34 turns) for
