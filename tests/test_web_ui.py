@@ -192,8 +192,8 @@ def test_a_voice_chat_hears_the_caller_answers_aloud_and_is_interrupted_by_speec
 
 
 def test_a_voice_chat_on_the_offline_engine_is_heard_answered_and_interrupted(world: World, tmp_path: Path) -> None:
-    """The embedded default: the browser's microphone through VAD and whisper, the offline brain, piper's voice;
-    the caller's second sentence comes while the answer plays."""
+    """The embedded default: the browser's microphone through VAD and whisper, the offline brain, the voice picked
+    from the cascade's (espeak); the caller's second sentence comes while the answer plays."""
     host = world.host
     settings = MediaSettings(function_app_url=host.base_url, service_key=host.service_key, voice_engine="cascade")
     with host.admin() as http:
