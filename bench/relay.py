@@ -2,10 +2,10 @@
 beside a bare one-socket echo server measured in the same run as the baseline.
 
 Each call sends AudioMetadata, then one 20 ms AudioData frame (24 kHz, 960 bytes) every 20 ms in real time,
-each frame stamped with its call and sequence number. The media app (uvicorn with uvloop, httptools and
-websockets-sansio, the container's command) relays every frame to the realtime engine, which speaks to a
-loopback Realtime server over its own WebSocket; that server sends each appended frame straight back as
-agent audio, which the media app paces out to the caller. The baseline is one WebSocket per call to a
+each frame stamped with its call and sequence number. The media app (served as in the container, media/server.py:
+uvicorn with uvloop and httptools, the media socket on picows) relays every frame to the realtime engine,
+which speaks to a loopback Realtime server over its own WebSocket; that server sends each appended frame
+straight back as agent audio, which the media app paces out to the caller. The baseline is one WebSocket per call to a
 server that echoes each frame, nothing else. The media app (or the echo server) runs pinned to core 0,
 the load generator and the loopback engine to core 1 (`taskset`). The function app is not part of this
 run: the media app's requests for a call's session and its transcript are answered in its own process.
@@ -131,7 +131,7 @@ async def engine_server(port: int) -> None:
     loop = asyncio.get_running_loop()
     stop = loop.create_future()
     loop.add_signal_handler(signal.SIGTERM, stop.set_result, None)
-    server = await loop.create_server(EngineSide, "127.0.0.1", port)
+    server = await loop.create_server(EngineSide, "127.0.0.1", port, backlog=1024)  # calls open at once
     async with server:
         await stop
 
@@ -143,6 +143,7 @@ def media_server(port: int, engine_url: str) -> None:
 
     from media.app import create_app
     from media.function_app_client import FunctionAppClient
+    from media.server import UVICORN
     from media.settings import MediaSettings
 
     facts = {"company": "Bench Outdoor", "customer": {"first_name": "Ada", "last_name": "Bench",
@@ -159,8 +160,7 @@ def media_server(port: int, engine_url: str) -> None:
                              voice_engine="realtime", realtime_endpoint=engine_url, realtime_api_key="bench",
                              realtime_turn_detection="server_vad", media_admin_key="", media_drain_seconds=1)
     client = FunctionAppClient(settings, transport=httpx.MockTransport(function_app))
-    uvicorn.run(create_app(settings, client=client), host="127.0.0.1", port=port, loop="uvloop", http="httptools",
-                ws="websockets-sansio", log_level="warning", ws_max_size=1 << 20)
+    uvicorn.run(create_app(settings, client=client), host="127.0.0.1", port=port, log_level="warning", **UVICORN)
 
 
 # -- the load generator --------------------------------------------------------------------------

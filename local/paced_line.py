@@ -50,7 +50,7 @@ class PacedLine(AcsCallSide):
     async def _collect(self, event: Any) -> None:
         self.events.append(event)
 
-    async def _receive(self, text: str) -> None:
+    def _receive(self, text: str) -> None:
         frame, now = json.loads(text), time.perf_counter()
         if frame["kind"] == "StopAudio":
             self.stops.append(now)
@@ -96,7 +96,7 @@ class Caller:
             del self._speech[:size]
             if speaking and self.began_at is None:
                 self.began_at = time.perf_counter()
-            await self._engine.caller_audio(base64.b64encode(frame).decode())
+            self._engine.caller_audio(base64.b64encode(frame).decode())
             if speaking and not self._speech and self._done is not None and not self._done.done():
                 self._done.set_result(time.perf_counter())
             next_at += FRAME_SECONDS

@@ -199,11 +199,12 @@ def media_path(running: Running, port: int) -> Iterator[None]:
     """The media app with the cascade engine on `port` (the host was started with MEDIA_BASE_URL pointing there)."""
     from local.threaded_server import serving
     from media.app import create_app
+    from media.server import UVICORN
     from media.settings import MediaSettings
 
     settings = MediaSettings(function_app_url=running.base_url, service_key=running.service_key,
                              voice_engine="cascade")
-    with serving(create_app(settings), port=port, ws="websockets-sansio", http="httptools"):
+    with serving(create_app(settings), port=port, **UVICORN):
         yield
 
 

@@ -24,7 +24,7 @@ from local.private import own_dir
 from local.stack import Stack
 
 HOST_MARKER = "local.host"
-MEDIA_MARKER = "media.app:app"
+MEDIA_MARKER = "media.server"
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,8 @@ def _media_port(settings: dict, standard: bool) -> int:
 
 
 def _start_media(root: Path, media_dir: Path, port: int, host_url: str, timeout_seconds: float) -> None:
-    """The media app as the container runs it (uvicorn with uvloop, httptools, websockets-sansio)."""
-    command = [sys.executable, "-m", "uvicorn", MEDIA_MARKER, "--host", "127.0.0.1", "--port", str(port),
-               "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"]
+    """The media app as the container runs it (media/server.py)."""
+    command = [sys.executable, "-m", MEDIA_MARKER, "--host", "127.0.0.1", "--port", str(port)]
     env = {**os.environ, "FUNCTION_APP_URL": host_url}
     process = processes.start(command, media_dir / "media.log", cwd=root, env=env)
     deadline = time.monotonic() + timeout_seconds

@@ -1,9 +1,10 @@
 """The media container's ASGI app: the ACS media WebSocket of each call, the browser's voice chat and the web UI
 (media/web.py), the live transcript feed, health.
 
-`WS /media/{call_id}?token=` is the URL the function app gave ACS when it answered. The token is
-exchanged for the call's session (POST /api/calls/{id}/session) before the socket is accepted: a wrong
-one is refused before a single frame is read. On SIGTERM the app stops taking calls (health answers
+`WS /media/{call_id}?token=` is the URL the function app gave ACS when it answered; those sockets are
+taken ahead of ASGI (media/call_upgrade.py, served as media/server.py sets up) and admitted here: the
+token is exchanged for the call's session (POST /api/calls/{id}/session) before the handshake, so a
+wrong one is refused before a single frame is read. On SIGTERM the app stops taking calls (health answers
 503, new sockets are refused), lets the calls in progress finish (MEDIA_DRAIN_SECONDS at most), and
 only then lets uvicorn stop; whatever is left then ends cleanly (transcript sent, session ended).
 """
@@ -23,19 +24,19 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import FrameType
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from media import web
 from media.bridge import bridge
 from media.browser_events import browser_event
+from media.call_socket import CallSocket, StarletteCallSocket
 from media.engine import AudioFormat, CallContext, VoiceEngine
 from media.engines import engine_factory, voices
 from media.function_app_client import CallSession, FunctionAppClient
@@ -48,8 +49,8 @@ from shared.conversation.events import OutEvent
 
 log = logging.getLogger(__name__)
 CALL_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
-MEDIA_PATH = re.compile(r"^/media/(?P<call_id>[^/]+)$")
-POLICY_VIOLATION, TRY_AGAIN_LATER, INTERNAL_ERROR = 1008, 1013, 1011
+POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013  # WebSocket close codes
+FORBIDDEN, BAD_GATEWAY, SERVICE_UNAVAILABLE = 403, 502, 503  # a media socket's upgrade refused
 
 
 class MediaApp:
@@ -76,26 +77,24 @@ class MediaApp:
         body = {"status": "draining" if self.draining else "ok", "calls": len(self.active)}
         return JSONResponse(body, 503 if self.draining else 200)
 
-    async def media(self, websocket: WebSocket) -> None:
-        call_id, token = websocket.path_params["call_id"], websocket.query_params.get("token", "")
+    async def admit(self, call_id: str, token: str) -> CallSession | int:
+        """A call's media socket asks in (media/call_upgrade.py): its session, or the HTTP status to refuse it with
+        before the handshake, so that a wrong token never has a frame read."""
         if self.draining:
-            await websocket.close(TRY_AGAIN_LATER)
-            return
+            return SERVICE_UNAVAILABLE  # this replica is stopping: ACS's retry goes to another
         if not CALL_ID.match(call_id) or not token or len(token) > 256:
-            await websocket.close(POLICY_VIOLATION)
-            return
+            return FORBIDDEN
         try:
             session = await self.function_app.call_session(call_id, token)
         except httpx.HTTPError as error:
             log.warning("call %s: the function app gave no session: %s", call_id, type(error).__name__)
-            await websocket.close(INTERNAL_ERROR)
-            return
-        if session is None:  # refused before a single frame was read
-            await websocket.close(POLICY_VIOLATION)
-            return
-        await websocket.accept()
+            return BAD_GATEWAY
+        return FORBIDDEN if session is None else session
+
+    async def carry(self, socket: CallSocket, call_id: str, session: CallSession) -> None:
+        """A phone call over its accepted media socket, until it ends; its session ends with it."""
         try:
-            await self._carry(websocket, call_id, session)
+            await self._carry(socket, call_id, session)
         finally:
             await self.function_app.end_session(session)
 
@@ -108,14 +107,16 @@ class MediaApp:
         session = CallSession(ticket.session_id, token, ticket.customer_id, ticket.verified, ticket.conversation,
                               ticket.first_name, ticket.facts)
 
+        socket = StarletteCallSocket(websocket)
+
         async def tell(event: OutEvent) -> None:
             if (frame := browser_event(event)) is not None:
-                with contextlib.suppress(Exception):  # the browser left: the call ends with its socket
-                    await websocket.send_text(json.dumps(frame))
+                with contextlib.suppress(ConnectionError):  # the browser left: the call ends with its socket
+                    socket.send_text(json.dumps(frame))
 
-        await self._carry(websocket, ticket.conversation, session, tell, voice)
+        await self._carry(socket, ticket.conversation, session, tell, voice)
 
-    async def _carry(self, websocket: WebSocket, call_id: str, session: CallSession,
+    async def _carry(self, socket: CallSocket, call_id: str, session: CallSession,
                      also: Callable[[OutEvent], Awaitable[None]] | None = None, voice: str = "") -> None:
         """Runs one call over its accepted socket until it ends; its transcript is sent on before this returns."""
         call = CallContext(call_id, session.session_id, session.customer_id, session.first_name, ENTRY_AGENT,
@@ -129,7 +130,7 @@ class MediaApp:
 
         self.active[call_id] = asyncio.current_task()  # type: ignore[assignment]
         try:
-            stats = await bridge(websocket, call, HttpToolPort(self.function_app, session), self.engine(), on_event)
+            stats = await bridge(socket, call, HttpToolPort(self.function_app, session), self.engine(), on_event)
             log.info("call %s: %d frames in, %d out, %d malformed%s", call_id, stats.frames_in, stats.frames_out,
                      stats.malformed, f", ended: {stats.ended}" if stats.ended else "")
         finally:
@@ -195,7 +196,7 @@ class MediaApp:
         signal.signal(signal.SIGTERM, on_signal)
 
     @asynccontextmanager
-    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(self, app: Starlette) -> AsyncIterator[dict[str, Any]]:
         self._on_terminate()
         if self._engines is None:
             self._engines = engine_factory(self.settings)  # before the health check passes: no call waits
@@ -203,7 +204,7 @@ class MediaApp:
         # walks only the calls' objects (it walked every SDK class too: 95-150 ms stalls at 100 calls and more).
         gc.collect()
         gc.freeze()
-        yield
+        yield {"media": self}  # uvicorn's app state: media/call_upgrade.py admits calls' sockets through it
         # What is left after the drain (or after uvicorn's own graceful timeout) ends cleanly: transcript, session.
         self.draining = True
         calls = list(self.active.values())
@@ -216,29 +217,13 @@ class MediaApp:
             await self._client.aclose()
 
 
-class _CallMedia:
-    """`WS /media/{call_id}` ahead of Starlette's router: each of a call's 100 messages a second would otherwise
-    pass through two exception-handling wrappers of `send` (measured: a tenth of the media path's CPU)."""
-
-    def __init__(self, app: ASGIApp, media: MediaApp) -> None:
-        self._app, self._media = app, media
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and (path := MEDIA_PATH.match(scope["path"])):
-            scope["path_params"] = {"call_id": path["call_id"]}
-            await self._media.media(WebSocket(scope, receive, send))
-            return
-        await self._app(scope, receive, send)
-
-
 def create_app(settings: MediaSettings, engines: Callable[[], VoiceEngine] | None = None,
                client: FunctionAppClient | None = None) -> Starlette:
     """`engines` makes one engine per call (default: the VOICE_ENGINE one); `client` reaches the function app."""
     media = MediaApp(settings, engines, client)
     app = Starlette(routes=[Route("/health", media.health), WebSocketRoute("/calls/live", media.live),
                             *web.routes(settings.function_app_url, settings.service_key, web.DIST, media.browser_call,
-                                        voices(settings))],
-                    middleware=[Middleware(_CallMedia, media=media)], lifespan=media.lifespan)
+                                        voices(settings))], lifespan=media.lifespan)
     app.state.media = media
     return app
 

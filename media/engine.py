@@ -81,8 +81,9 @@ class VoiceEngine(Protocol):
         """Opens the engine for one call; `tools` runs the agents' tools through the function app."""
         ...
 
-    async def caller_audio(self, audio_b64: str) -> None:
-        """One frame of the caller's audio, base64 PCM16 at `call.audio`'s rate."""
+    def caller_audio(self, audio_b64: str) -> None:
+        """One frame of the caller's audio, base64 PCM16 at `call.audio`'s rate. Called as the frame is read, and
+        never waits: what takes time is queued."""
         ...
 
     async def dtmf(self, digits: str) -> None: ...

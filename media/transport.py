@@ -15,14 +15,12 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-from starlette.websockets import WebSocketDisconnect
-
 from media import wire
 from media.engine import AudioFormat
 from shared.conversation.events import OutEvent
 
 LEAD_MS = 60  # agent audio sent ahead of real time, for ACS to absorb the network's jitter
-Send = Callable[[str], Awaitable[None]]
+Send = Callable[[str], None]  # queues a frame on the socket without waiting; ConnectionError once it is gone
 Emit = Callable[[OutEvent], Awaitable[None]]
 
 
@@ -43,7 +41,6 @@ class AcsCallSide:
         self._heard_until = 0.0  # when what was sent so far will have been played (time.monotonic())
         self._per_ms = audio.bytes_per_ms
         self._per_second = self._per_ms * 1000
-        self._sending = asyncio.Lock()
         self._wake = asyncio.Event()
         self._end_timer: asyncio.TimerHandle | None = None
         # Frames sent and when each starts to play, as far back as ACS may still hold them: a hold takes
@@ -72,35 +69,33 @@ class AcsCallSide:
         for start in range(0, len(audio_b64), step):
             self._frames.append(audio_b64[start:start + step])
         self._queued_bytes += decoded_bytes(audio_b64)
-        await self._send_or_wake()
+        self._send_or_wake()
 
     async def stop_audio(self) -> None:
-        async with self._sending:
-            self._held = False
-            self._frames.clear()
-            self._reset()
-            if await self._deliver(wire.STOP_AUDIO):
-                self.stops_sent += 1
+        self._held = False
+        self._frames.clear()
+        self._reset()
+        if self._deliver(wire.STOP_AUDIO):
+            self.stops_sent += 1
 
     async def hold(self) -> None:
-        async with self._sending:
-            now = time.monotonic()
-            unplayed = [frame for frame, starts_at in self._in_flight if starts_at >= now]
-            if self._held or not (unplayed or self._frames):  # nothing left to play: nothing to hold
-                return
-            self._held = True
-            self._in_flight.clear()
-            self._frames.extendleft(reversed(unplayed))
-            self._sent_bytes -= sum(decoded_bytes(frame) for frame in unplayed)
-            self._heard_until = now
-            if await self._deliver(wire.STOP_AUDIO):
-                self.stops_sent += 1
+        now = time.monotonic()
+        unplayed = [frame for frame, starts_at in self._in_flight if starts_at >= now]
+        if self._held or not (unplayed or self._frames):  # nothing left to play: nothing to hold
+            return
+        self._held = True
+        self._in_flight.clear()
+        self._frames.extendleft(reversed(unplayed))
+        self._sent_bytes -= sum(decoded_bytes(frame) for frame in unplayed)
+        self._heard_until = now
+        if self._deliver(wire.STOP_AUDIO):
+            self.stops_sent += 1
 
     async def resume(self) -> None:
         if not self._held:
             return
         self._held = False
-        await self._send_or_wake()
+        self._send_or_wake()
 
     def played_ms(self) -> int:
         """What was sent, less what ACS still holds to play (the lead)."""
@@ -126,26 +121,24 @@ class AcsCallSide:
         self._heard_until = time.monotonic()
         self._in_flight.clear()
 
-    async def _send_or_wake(self) -> None:
+    def _send_or_wake(self) -> None:
         """Sends what is due now; the pacer sends the rest as it falls due."""
-        if not self._sending.locked():  # else its holder (the pacer, a StopAudio) is mid-send: the pacer follows
-            await self._send_due()
+        self._send_due()
         if self._frames:
             self._wake.set()
 
-    async def _send_due(self) -> None:
+    def _send_due(self) -> None:
         """Sends the queued frames whose audio before them is at most `lead` from being played: ACS holds
         that much (a jitter buffer, dropped by StopAudio). Called by whoever queued them, so that an engine
         keeping pace with real time costs no task switch per frame; the pacer sends the rest."""
-        async with self._sending:
-            while self._frames and not self._held and self._heard_until - time.monotonic() <= self._lead:
-                frame = self._frames.popleft()
-                if await self._deliver(wire.audio_out(frame)):
-                    self.frames_sent += 1
-                size, starts_at = decoded_bytes(frame), max(self._heard_until, time.monotonic())
-                self._in_flight.append((frame, starts_at))
-                self._sent_bytes += size
-                self._heard_until = starts_at + size / self._per_second
+        while self._frames and not self._held and self._heard_until - time.monotonic() <= self._lead:
+            frame = self._frames.popleft()
+            if self._deliver(wire.audio_out(frame)):
+                self.frames_sent += 1
+            size, starts_at = decoded_bytes(frame), max(self._heard_until, time.monotonic())
+            self._in_flight.append((frame, starts_at))
+            self._sent_bytes += size
+            self._heard_until = starts_at + size / self._per_second
         self._watch_end()
 
     async def _play_out(self) -> None:
@@ -157,7 +150,7 @@ class AcsCallSide:
                 ahead = self._heard_until - time.monotonic()
                 if ahead > self._lead:
                     await asyncio.sleep(ahead - self._lead)
-                await self._send_due()
+                self._send_due()
 
     def _watch_end(self) -> None:
         """The answer is over once its last frame has been played: a loop timer, not a task, watches for it."""
@@ -175,14 +168,14 @@ class AcsCallSide:
         else:
             self._watch_end()
 
-    async def _deliver(self, text: str) -> bool:
+    def _deliver(self, text: str) -> bool:
         """Sends one frame; a caller already gone loses nothing that matters, and the call's end is the
         receiving side's to notice."""
         if self.gone:
             return False
         try:
-            await self._send(text)
-        except (OSError, RuntimeError, WebSocketDisconnect):
+            self._send(text)
+        except ConnectionError:
             self.gone = True
             self._frames.clear()
             return False

@@ -17,6 +17,7 @@ from local.stack import Endpoints
 from local.threaded_server import serving
 from media.app import create_app
 from media.engine import VoiceEngine
+from media.server import UVICORN
 from media.settings import MediaSettings
 from tests.hosting import HostProcess, product_host
 
@@ -37,7 +38,7 @@ def media_settings(function_app_url: str, service_key: str, realtime_url: str, *
 def media_app(settings: MediaSettings, engines: Any = None, port: int = 0) -> Iterator[tuple[int, Any]]:
     """Serves the media app; yields (port, the Starlette app)."""
     app = create_app(settings, engines)
-    with serving(app, port=port, ws="websockets-sansio", http="httptools") as bound:
+    with serving(app, port=port, **UVICORN) as bound:
         yield bound, app
 
 

@@ -334,9 +334,9 @@ def test_the_media_image_serves_what_the_container_app_expects() -> None:
     media = (INFRA / "modules" / "media.bicep").read_text()
     port = re.search(r"^var port = (\d+)$", media, re.MULTILINE).group(1)
     assert re.search(rf"^EXPOSE {port}$", dockerfile, re.MULTILINE)
-    assert f'"--port", "{port}"' in dockerfile and '"media.app:app"' in dockerfile
+    assert f'"--port", "{port}"' in dockerfile and '"media.server"' in dockerfile
     assert "path: '/health'" in media and f"127.0.0.1:{port}/health" in dockerfile
     assert re.search(r"^USER (?!0\b|root\b)\S+$", dockerfile, re.MULTILINE)
     # uvicorn drains calls for less than the grace period the Container App gives a replica.
-    drain = int(re.search(r'"--timeout-graceful-shutdown", "(\d+)"', dockerfile).group(1))
+    drain = int(re.search(r'"--graceful-seconds", "(\d+)"', dockerfile).group(1))
     assert drain < int(re.search(r"terminationGracePeriodSeconds: (\d+)", media).group(1))

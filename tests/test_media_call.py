@@ -318,7 +318,7 @@ def test_a_thousand_malformed_frames_crash_nothing_and_the_call_goes_on_with_its
     samples = ['{"kind":"AudioData","audioData":{"data":"AAAA"}}', '{"kind":"DtmfData","dtmfData":{"data":"1"}}',
                '{"kind":"AudioMetadata","audioMetadata":{"sampleRate":24000,"length":960}}']
     for n in range(1000):
-        match n % 4:
+        match n % 5:
             case 0:
                 frame = "".join(chr(rng.randrange(32, 0x2FF)) for _ in range(rng.randrange(1, 60)))
             case 1:
@@ -328,8 +328,11 @@ def test_a_thousand_malformed_frames_crash_nothing_and_the_call_goes_on_with_its
             case 2:
                 frame = json.dumps({"kind": rng.choice(["AudioData", "StopAudio", "Bogus", None, 5]),
                                     "audioData": rng.choice([None, [], {"data": rng.random()}, "x"])})
-            case _:
+            case 3:
                 frame = json.dumps([rng.random()] * rng.randrange(5))
+            case _:  # not text: bytes, invalid UTF-8, or a text message in fragments (a whole one among them)
+                frame = rng.choice([rng.randbytes(rng.randrange(1, 400)), [rng.choice(samples)[:9], "}" * 3],
+                                    ['{"kind":"Dtmf', 'Data","dtmfData":{"data":"7"}}']])
         stream.send_raw(frame)
     stream.wait_for(lambda: stream.idle)
     since = time.monotonic()
@@ -339,6 +342,7 @@ def test_a_thousand_malformed_frames_crash_nothing_and_the_call_goes_on_with_its
     stream.press("42#")
     model = world.model
     model.wait_for(lambda: any("42#" in json.dumps(i) for i in model.connections[-1].items))
+    assert any("keys 7 " in json.dumps(i) for i in model.connections[-1].items)  # the fragmented one, whole
     with world.host.client(None) as http:
         assert http.get(f"http://127.0.0.1:{world.media_port}/health").json()["status"] == "ok"
     stream.hang_up()
@@ -383,15 +387,14 @@ def test_transcript_lines_reach_the_watchers_and_the_calls_record(world: World) 
 
 
 def test_sigterm_drains_the_calls_in_progress_before_the_server_stops(world: World, tmp_path: Path) -> None:
-    """The container's own command (uvicorn media.app:app) in a process: stopped mid-call, it refuses new calls
+    """The container's own command (python -m media.server) in a process: stopped mid-call, it refuses new calls
     and answers health 503, the call in progress goes on to its end, and only then does the server exit."""
     call, stream, _ = world.call(lambda context: [Say("Still here for you.")])
     port = free_port()
     env = {**os.environ, "LOCAL_SETTINGS_PATH": str(tmp_path / "none.json"), "FUNCTION_APP_URL": world.host.base_url,
            "SERVICE_KEY": world.host.service_key, "VOICE_ENGINE": "realtime", "REALTIME_ENDPOINT": world.realtime_url,
            "REALTIME_API_KEY": "test-key", "REALTIME_TURN_DETECTION": "server_vad", "MEDIA_DRAIN_SECONDS": "30"}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "media.app:app", "--host", "127.0.0.1", "--port",
-                               str(port), "--loop", "uvloop", "--http", "httptools", "--ws", "websockets-sansio"],
+    server = subprocess.Popen([sys.executable, "-m", "media.server", "--host", "127.0.0.1", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     health = f"http://127.0.0.1:{port}/health"
     try:
@@ -403,7 +406,7 @@ def test_sigterm_drains_the_calls_in_progress_before_the_server_stops(world: Wor
         wait_for(lambda: _status(health) == 503)
         late = world.simulator.open_media(url)
         late.wait_for(lambda: late.close_code is not None)
-        assert late.refused == 403 and not late.received
+        assert late.refused == 503 and not late.received  # this replica is stopping: ACS tries another
         since = time.monotonic()
         draining.say(speech(500))
         draining.wait_for(lambda: draining.agent_audio_ms(since=since) > 500, 20)  # the call goes on

@@ -43,7 +43,7 @@ async def greet(settings: MediaSettings, server: ScriptedRealtime, facts: dict |
     """Opens an engine for a call, lets it greet; returns what the server saw of the connection."""
     frames: list[str] = []
 
-    async def send(text: str) -> None:
+    def send(text: str) -> None:
         frames.append(text)
 
     async def emit(event: object) -> None:

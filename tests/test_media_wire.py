@@ -11,7 +11,6 @@ import random
 import time
 
 import pytest
-from starlette.websockets import WebSocketDisconnect
 
 from media import wire
 from media.engine import AudioFormat
@@ -93,7 +92,7 @@ class Collected:
     def __init__(self) -> None:
         self.frames: list[tuple[float, str]] = []
 
-    async def send(self, text: str) -> None:
+    def send(self, text: str) -> None:
         self.frames.append((time.monotonic(), text))
 
     async def emit(self, event: object) -> None:
@@ -178,8 +177,8 @@ def test_16_khz_frames_are_sliced_within_their_640_bytes() -> None:
 
 
 async def test_a_caller_gone_mid_answer_stops_the_player_without_an_error() -> None:
-    async def gone(text: str) -> None:
-        raise WebSocketDisconnect(1006)
+    def gone(text: str) -> None:
+        raise ConnectionError("the caller has hung up")
 
     side = AcsCallSide(gone, AudioFormat(24000, 960), Collected().emit)
     await side.play(pcm_b64(200))

@@ -43,7 +43,8 @@ ARTEFACTS = ROOT / ".local" / "test-artefacts" / "web"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 RECORDING_RATE = 16000
 # Big enough that the generation takes a few of the page's polls; the form's labels as keys.
-COMPANY = {"Customers": 30, "Products": 10, "Purchases": 150, "Past conversations": 200, "Seed": 11}
+# Big enough that a fast machine still takes several progress polls to generate it.
+COMPANY = {"Customers": 30, "Products": 10, "Purchases": 300, "Past conversations": 600, "Seed": 11}
 SMALL_COMPANY = {"name": "Contoso", "industry": "outdoor gear", "customers": 3, "products": 4, "purchases": 3,
                  "conversations": 2, "seed": 1}
 CALLER_SAID = "How much is the cheapest product?"

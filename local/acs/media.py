@@ -62,7 +62,7 @@ class MediaStream:
         self.frames_sent = 0
         self.speech_sent: list[float] = []  # when each frame of the caller's audio went out (time.monotonic())
         self._outgoing: deque[str] = deque()  # caller frames waiting for their 20 ms slot
-        self._extra: deque[str] = deque()  # DTMF and raw frames, sent between audio frames
+        self._extra: deque[str | bytes | list[str]] = deque()  # DTMF and raw frames, sent between audio frames
         self._socket: ClientConnection | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -79,9 +79,9 @@ class MediaStream:
     def press(self, digits: str) -> None:
         self._extra.append(json.dumps({"kind": "DtmfData", "dtmfData": {"data": digits}}))
 
-    def send_raw(self, text: str) -> None:
-        """Any text frame (tests of malformed input)."""
-        self._extra.append(text)
+    def send_raw(self, message: str | bytes | list[str]) -> None:
+        """Any frame (tests of malformed input): text, binary, or a text message in fragments."""
+        self._extra.append(message)
 
     def hang_up(self) -> None:
         self._hang_up.set()

@@ -104,6 +104,7 @@ class CascadeEngine:
         self._settings = voice or VoiceSettings()
         self._open = opener
         self._background: set[asyncio.Task[Any]] = set()
+        self._actions: asyncio.Queue[turn_taking.Action] = asyncio.Queue()
         self._discarding = False  # the running turn was interrupted: what it still says is dropped
         self._clause = ""  # the clause being written, until its end
         self._decoding: asyncio.Task[Transcript] | None = None
@@ -131,14 +132,15 @@ class CascadeEngine:
         self._speaker.say(agents()[call.agent].render("greeting", **facts_of(call)))
         self.conversation: Conversation = await self._open(call, tools, lambda inner: _SpokenBrain(inner, self))
         self._pump = asyncio.get_running_loop().create_task(self._forward_events())
+        self._actor = asyncio.get_running_loop().create_task(self._take_actions())
 
-    async def caller_audio(self, audio_b64: str) -> None:
+    def caller_audio(self, audio_b64: str) -> None:
         began = self._speaker.first_audio_at
         if began is not None and time.perf_counter() - began > ANSWER_HEARD_SECONDS:
             self._taker.answer_heard()
         for window, probability in self._detector.feed(self._inbound.floats(base64.b64decode(audio_b64))):
             for action in self._taker.feed(window, probability):
-                await self._act(action)
+                self._actions.put_nowait(action)
 
     async def dtmf(self, digits: str) -> None:
         await self._barge_in()
@@ -150,7 +152,7 @@ class CascadeEngine:
         await self.conversation.handle(HangUp())
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.conversation.events.join(), 2)  # ConversationEnded reaches the transport
-        for task in (self._pump, *self._background):
+        for task in (self._actor, self._pump, *self._background):
             task.cancel()
         await self._speaker.close()
         await voices(self._settings).release(self._synthesiser)
@@ -160,6 +162,11 @@ class CascadeEngine:
         by a barge-in)."""
         await self.conversation.events.join()  # the event pump has taken every clause of it
         await self._speaker.drained()
+
+    async def _take_actions(self) -> None:
+        """The turn taker's actions, in order: the caller's audio is fed on as they run (a frame never waits)."""
+        while True:
+            await self._act(await self._actions.get())
 
     async def _act(self, action: turn_taking.Action) -> None:
         match action:

@@ -49,9 +49,11 @@ CLOSE_SECONDS = 2.0
 
 
 class Connection(Protocol):
-    """What the engine uses of the SDK's AsyncRealtimeConnection."""
+    """What the engine uses of a Realtime connection."""
 
-    async def send_raw(self, data: str) -> None: ...
+    def send(self, data: str) -> None:
+        """Queues one event (JSON text) without waiting; raises once the connection is gone."""
+        ...
 
     async def recv_bytes(self) -> bytes: ...
 
@@ -90,9 +92,39 @@ def connector(settings: MediaSettings) -> Connector:
             url = httpx.URL(f"{endpoint}/realtime").copy_merge_params({"model": settings.realtime_model, **query})
             url = url.copy_with(scheme={"http": "ws", "https": "wss"}.get(url.scheme, url.scheme))
             return await realtime_socket.connect(str(url), await _auth_headers(client))
-        return await client.realtime.connect(model=settings.realtime_model, extra_query=query).enter()
+        return SdkConnection(await client.realtime.connect(model=settings.realtime_model, extra_query=query).enter())
 
     return connect
+
+
+class SdkConnection:
+    """The SDK's own connection (REALTIME_SOCKET=sdk) as a `Connection`: its sends are awaited by a writer
+    task, in order, so that the engine never waits on one."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._outbox: asyncio.Queue[str] = asyncio.Queue()
+        self._failed: BaseException | None = None
+        self._writer = asyncio.ensure_future(self._write())
+
+    def send(self, data: str) -> None:
+        if self._failed is not None:
+            raise ConnectionError("the model's socket is closed") from self._failed
+        self._outbox.put_nowait(data)
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                await self._inner.send_raw(await self._outbox.get())
+        except Exception as error:  # the receiving side sees the drop and reconnects
+            self._failed = error
+
+    async def recv_bytes(self) -> bytes:
+        return await self._inner.recv_bytes()
+
+    async def close(self) -> None:
+        self._writer.cancel()
+        await self._inner.close()
 
 
 async def _auth_headers(client: Any) -> dict[str, str]:
@@ -186,23 +218,23 @@ class RealtimeEngine:
         self._conn = await self._connect()
         await self._configure(with_voice=True)
         greeting = self._agent.render("greeting", **self._facts)
-        await self._send(protocol.say_exactly(greeting))
+        self._send(protocol.say_exactly(greeting))
         self._spawn(self._receive())
         self._spawn(self._watch())
 
-    async def caller_audio(self, audio_b64: str) -> None:
+    def caller_audio(self, audio_b64: str) -> None:
         conn = self._conn
         if conn is None:  # reconnecting: the caller's audio of these few hundred ms is lost
             self.dropped_frames += 1
             return
         try:
-            await conn.send_raw(protocol.append_audio(audio_b64))
+            conn.send(protocol.append_audio(audio_b64))
         except Exception:  # the receiving side sees the drop and reconnects
             self.dropped_frames += 1
 
     async def dtmf(self, digits: str) -> None:
-        await self._send(protocol.text_message(f"(The caller pressed the keys {digits} on the phone.)"))
-        await self._send({"type": "response.create"})
+        self._send(protocol.text_message(f"(The caller pressed the keys {digits} on the phone.)"))
+        self._send({"type": "response.create"})
 
     async def close(self) -> None:
         self._closing = True
@@ -228,16 +260,16 @@ class RealtimeEngine:
         agent, schemas = self._agent, tool_schemas()
         tools = [schemas[name] for name in (*agent.tools, *ALWAYS) if name in schemas]
         voice = self._call.voice or self._settings.realtime_voice or agent.voice
-        await self._send(protocol.session_update(
+        self._send(protocol.session_update(
             self._settings.realtime_provider, agent.render("instructions", **self._facts), tools=tools, voice=voice,
             turn_detection=self._settings.realtime_turn_detection, rate=self._call.audio.sample_rate,
             with_voice=with_voice))
 
-    async def _send(self, event: dict[str, Any]) -> None:
+    def _send(self, event: dict[str, Any]) -> None:
         if self._conn is None:
             return
         try:
-            await self._conn.send_raw(protocol.dumps(event))
+            self._conn.send(protocol.dumps(event))
         except Exception as error:  # the receiving side reconnects
             log.info("call %s: %s not sent: %s", self._call.call_id, event.get("type"), type(error).__name__)
 
@@ -408,12 +440,12 @@ class RealtimeEngine:
         if self._active is not None:
             self._active.cancelled = True
             self._active = None
-            await self._send({"type": "response.cancel"})
+            self._send({"type": "response.cancel"})
         heard: dict[str, tuple[int, int]] = {}  # response id -> (ms heard, ms it spoke)
         for item in self._items if speaking else []:
             ms = min(max(0, played - item.start_ms), item.length_ms)
             if ms < item.length_ms:
-                await self._send(protocol.truncate(item.id, ms))
+                self._send(protocol.truncate(item.id, ms))
             before = heard.get(item.response.id, (0, 0))
             heard[item.response.id] = (before[0] + ms, before[1] + item.length_ms)
             if not item.response.filler:
@@ -453,14 +485,14 @@ class RealtimeEngine:
             if response.cancelled:
                 await self._port.drop_proposals(executor.proposals)
             for call_id, output in outputs:
-                await self._send(protocol.function_output(call_id, output))
+                self._send(protocol.function_output(call_id, output))
             if executor.handoffs:
                 await self._configure(with_voice=False)  # the new agent, the same conversation
             await self._turn_ended(response, executor.calls, executor.handoffs)
             if not response.cancelled:
                 await self._no_filler.wait()  # one response at a time: a filler being said finishes first
                 self._holding = True
-                await self._send({"type": "response.create"})
+                self._send({"type": "response.create"})
         finally:
             self._tool_work -= 1
 
@@ -503,7 +535,7 @@ class RealtimeEngine:
             if (self._filler is None and now - self._quiet_since >= self._filler_after
                     and now - self._filler_asked >= self._filler_after):
                 self._filler_asked = now
-                await self._send(protocol.filler())
+                self._send(protocol.filler())
 
     # -- resilience -----------------------------------------------------------------------------
 
@@ -534,9 +566,9 @@ class RealtimeEngine:
         self.reconnects += 1
         await self._configure(with_voice=True)
         for message in self.state.history:
-            await self._send(protocol.message(message.role, message.text))
+            self._send(protocol.message(message.role, message.text))
         if self._holding or self._tool_work:
-            await self._send({"type": "response.create"})
+            self._send({"type": "response.create"})
         log.info("call %s: the model connection was reopened with %d messages", self._call.call_id,
                  len(self.state.history))
         return True

@@ -1,4 +1,4 @@
-"""The Realtime connection's socket, on picows: the engine's `Connection` (send_raw, recv_bytes, close).
+"""The Realtime connection's socket, on picows: the engine's `Connection` (send, recv_bytes, close).
 
 The openai SDK's connection carries each audio frame through the websockets library's asyncio layer
 (locks, drain checks, a message assembler), which measured as the largest single cost of the media
@@ -45,7 +45,7 @@ class PicowsConnection:
     def __init__(self, transport: WSTransport, listener: _Listener) -> None:
         self._transport, self._listener = transport, listener
 
-    async def send_raw(self, data: str) -> None:
+    def send(self, data: str) -> None:
         if self._transport.is_disconnected:
             raise ConnectionClosedError("the model's socket is closed")
         self._transport.send(WSMsgType.TEXT, data.encode())

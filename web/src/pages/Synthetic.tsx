@@ -21,7 +21,7 @@ export function SyntheticPage() {
   const company = usePoll(api.company, 3000);
   const generating = company.data?.status === "generating";
   const runId = company.data?.run_id;
-  const run = usePoll<SyntheticRun | null>(() => (runId ? api.run(runId) : Promise.resolve(null)), generating ? 500 : 0, [
+  const run = usePoll<SyntheticRun | null>(() => (runId ? api.run(runId) : Promise.resolve(null)), generating ? 250 : 0, [
     runId, generating,
   ]);
   const [spec, setSpec] = useState(DEFAULTS);
