@@ -26,7 +26,7 @@ from shared.conversation.executor import ToolPort
 log = logging.getLogger(__name__)
 METADATA_WAIT_SECONDS = 5.0  # ACS sends AudioMetadata first; audio before it is taken as 24 kHz
 GOODBYE_SECONDS = 10.0  # an ended conversation's last words are played out before the socket closes
-HELD_FRAMES = 250  # the caller's audio kept while the engine starts (5 s of 20 ms frames)
+HELD_FRAMES = 250  # the caller's frames kept while the engine starts (5 s of 20 ms audio)
 OnEvent = Callable[[OutEvent], Awaitable[None]]
 
 
@@ -95,13 +95,13 @@ async def bridge(socket: CallSocket, call: CallContext, tools: ToolPort, engine:
 
 class _Frames:
     """The socket's frames as they are read: parsed, malformed ones counted and skipped; until the engine has
-    started, the first audio (or its format) is awaited and later audio held; then each goes to the engine
+    started, the first audio (or its format) is awaited and later frames held; then each goes to the engine
     in the callback that read it."""
 
     def __init__(self, engine: VoiceEngine, stats: BridgeStats) -> None:
         self._engine, self._stats = engine, stats
         self._first: asyncio.Future[wire.AudioMetadata | wire.AudioData] = asyncio.get_running_loop().create_future()
-        self._held: list[str] = []
+        self._held: list[wire.AudioData | wire.DtmfData] = []
         self._live = self._stopped = False
         self._digits: set[asyncio.Task[None]] = set()
 
@@ -114,21 +114,31 @@ class _Frames:
             log.exception("a media frame could not be handled")
 
     def _take(self, frame: wire.Frame | None) -> None:
+        if isinstance(frame, wire.AudioMetadata):
+            if not self._first.done():
+                self._first.set_result(frame)
+            return
+        if frame is None:
+            return
         if isinstance(frame, wire.AudioData):
             self._stats.frames_in += 1
-            if self._live:
-                self._engine.caller_audio(frame.data)
-            elif not self._first.done():
-                self._first.set_result(frame)
-            elif frame.data and len(self._held) < HELD_FRAMES:
-                self._held.append(frame.data)
-        elif isinstance(frame, wire.AudioMetadata) and not self._first.done():
-            self._first.set_result(frame)
-        elif isinstance(frame, wire.DtmfData):
+        else:
             self._stats.dtmf += 1
-            task = asyncio.ensure_future(self._engine.dtmf(frame.digits))
-            self._digits.add(task)
-            task.add_done_callback(self._digits.discard)
+        if self._live:
+            self._dispatch(frame)
+        elif isinstance(frame, wire.AudioData) and not self._first.done():
+            self._first.set_result(frame)
+        elif len(self._held) < HELD_FRAMES:
+            self._held.append(frame)
+
+    def _dispatch(self, frame: wire.AudioData | wire.DtmfData) -> None:
+        if isinstance(frame, wire.AudioData):
+            if frame.data:
+                self._engine.caller_audio(frame.data)
+            return
+        task = asyncio.ensure_future(self._engine.dtmf(frame.digits))
+        self._digits.add(task)
+        task.add_done_callback(self._digits.discard)
 
     def _parse(self, text: str | None) -> wire.Frame | None:
         stats = self._stats
@@ -146,12 +156,10 @@ class _Frames:
         return await self._first
 
     def started(self, first: wire.AudioMetadata | wire.AudioData) -> None:
-        """The engine takes the caller's audio from now on: first what came while it started."""
+        """The engine takes the caller's frames from now on: first what came while it started, in order."""
         held, self._held = self._held, []
-        if isinstance(first, wire.AudioData) and first.data:
-            held.insert(0, first.data)
-        for data in held:
-            self._engine.caller_audio(data)
+        for frame in [first, *held] if isinstance(first, wire.AudioData) else held:
+            self._dispatch(frame)
         self._live = True
 
     def stop(self) -> None:
