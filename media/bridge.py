@@ -72,7 +72,7 @@ async def bridge(socket: CallSocket, call: CallContext, tools: ToolPort, engine:
             except Exception as error:  # no engine (the model is unreachable): the caller is told, the call ends
                 log.warning("call %s: the voice engine did not start: %s", call.call_id, type(error).__name__)
                 stats.ended = "the voice engine could not be started"
-                await side.play(notice(ENGINE_LOST, call.audio.sample_rate))
+                side.play(notice(ENGINE_LOST, call.audio.sample_rate))
                 await side.drained(GOODBYE_SECONDS)
                 return stats
             frames.started(first)

@@ -45,13 +45,13 @@ class CallContext:
 class CallSide(Protocol):
     """The transport's half of a call, as an engine sees it.
 
-    `play` queues agent audio; the transport paces it out in real time (20 ms frames), so `played_ms`
-    counts what the caller has actually heard, not what the engine produced. `stop_audio` drops what
-    is queued (ACS StopAudio) and is only for a barge-in, never between chunks of one answer. An answer
-    is audio played without a pause: once all that was queued has been played, the next `play` begins
-    a new one."""
+    `play` queues agent audio, without waiting; the transport paces it out in real time (20 ms frames),
+    so `played_ms` counts what the caller has actually heard, not what the engine produced. `stop_audio`
+    drops what is queued (ACS StopAudio) and is only for a barge-in, never between chunks of one answer.
+    An answer is audio played without a pause: once all that was queued has been played, the next `play`
+    begins a new one."""
 
-    async def play(self, audio_b64: str) -> None: ...
+    def play(self, audio_b64: str) -> None: ...
 
     async def stop_audio(self) -> None: ...
 

@@ -58,7 +58,7 @@ class AcsCallSide:
 
     # -- CallSide -------------------------------------------------------------------------------
 
-    async def play(self, audio_b64: str) -> None:
+    def play(self, audio_b64: str) -> None:
         if not audio_b64:
             return
         if not self._speaking:  # a new answer: its counters start at zero

@@ -107,7 +107,7 @@ async def test_agent_audio_is_sliced_without_decoding_and_paced_in_real_time() -
     out = Collected()
     side = AcsCallSide(out.send, AudioFormat(24000, 960), out.emit)
     started = time.monotonic()
-    await side.play(pcm_b64(300))  # faster than real time, as engines produce it
+    side.play(pcm_b64(300))  # faster than real time, as engines produce it
     assert side.queued_ms() == 300 and side.played_ms() == 0
     await side.drained(2)
     sent = [json.loads(text)["audioData"]["data"] for _, text in out.frames]
@@ -122,7 +122,7 @@ async def test_agent_audio_is_sliced_without_decoding_and_paced_in_real_time() -
 async def test_stop_audio_drops_what_is_queued_and_resets_what_was_played() -> None:
     out = Collected()
     side = AcsCallSide(out.send, AudioFormat(24000, 960), out.emit)
-    await side.play(pcm_b64(2000))
+    side.play(pcm_b64(2000))
     await asyncio.sleep(0.2)
     played = side.played_ms()
     assert 100 <= played <= 300 and side.queued_ms() == 2000
@@ -132,7 +132,7 @@ async def test_stop_audio_drops_what_is_queued_and_resets_what_was_played() -> N
     await asyncio.sleep(0.1)
     assert len(out.frames) == stopped_at  # nothing after StopAudio
     assert side.played_ms() == side.queued_ms() == 0
-    await side.play(pcm_b64(40))  # a new answer counts from zero
+    side.play(pcm_b64(40))  # a new answer counts from zero
     await side.drained(1)
     assert side.played_ms() == 0 and len(out.frames) == stopped_at + 2  # heard in full, and the answer is over
     await side.close()
@@ -142,7 +142,7 @@ async def test_a_hold_takes_back_what_acs_had_not_played_and_resume_plays_it() -
     out = Collected()
     side = AcsCallSide(out.send, AudioFormat(24000, 960), out.emit)
     frames = [bytes([i]) * 960 for i in range(50)]  # 1 s, each 20 ms frame told apart by its bytes
-    await side.play(base64.b64encode(b"".join(frames)).decode())
+    side.play(base64.b64encode(b"".join(frames)).decode())
     await asyncio.sleep(0.2)
     await side.hold()
     assert out.frames[-1][1] == wire.STOP_AUDIO
@@ -167,7 +167,7 @@ def test_16_khz_frames_are_sliced_within_their_640_bytes() -> None:
     async def run() -> list[int]:
         out = Collected()
         side = AcsCallSide(out.send, AudioFormat(16000, 640), out.emit)
-        await side.play(base64.b64encode(bytes(640 * 3)).decode())
+        side.play(base64.b64encode(bytes(640 * 3)).decode())
         await side.drained(2)
         await side.close()
         return [decoded_bytes(json.loads(t)["audioData"]["data"]) for _, t in out.frames]
@@ -181,7 +181,7 @@ async def test_a_caller_gone_mid_answer_stops_the_player_without_an_error() -> N
         raise ConnectionError("the caller has hung up")
 
     side = AcsCallSide(gone, AudioFormat(24000, 960), Collected().emit)
-    await side.play(pcm_b64(200))
+    side.play(pcm_b64(200))
     await side.drained(1)
     await side.stop_audio()  # a barge-in racing the hang-up
     assert side.gone and side.frames_sent == 0 and not side._player.done()

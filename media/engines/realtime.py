@@ -57,6 +57,11 @@ class Connection(Protocol):
 
     async def recv_bytes(self) -> bytes: ...
 
+    def at_once(self, take: Callable[[bytes], bool]) -> None:
+        """Each event read while none waits for `recv_bytes` is first offered to `take`, in the callback that
+        read it; what it declines (returns False) is queued for `recv_bytes`, in order."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -121,6 +126,9 @@ class SdkConnection:
 
     async def recv_bytes(self) -> bytes:
         return await self._inner.recv_bytes()
+
+    def at_once(self, take: Callable[[bytes], bool]) -> None:
+        """The SDK reads in a task of its own: every event goes through `recv_bytes`."""
 
     async def close(self) -> None:
         self._writer.cancel()
@@ -201,6 +209,7 @@ class RealtimeEngine:
         self._counted: asyncio.Task[None] | None = None
         self._closing = False
         self._events: asyncio.Queue[OutEvent] = asyncio.Queue()
+        self._idle = False  # the receive loop waits for the next event (and is in no handler)
         self.dropped_frames = 0
         self.reconnects = 0
 
@@ -216,6 +225,7 @@ class RealtimeEngine:
         self.state = ConversationState(id=f"chat-{call.session_id}", session_id=call.session_id,
                                        active_agent=call.agent)
         self._conn = await self._connect()
+        self._conn.at_once(self._at_once)
         await self._configure(with_voice=True)
         greeting = self._agent.render("greeting", **self._facts)
         self._send(protocol.say_exactly(greeting))
@@ -295,17 +305,20 @@ class RealtimeEngine:
     async def _receive(self) -> None:
         while not self._closing:
             conn = self._conn
+            self._idle = True
             try:
                 raw = await conn.recv_bytes() if conn is not None else b""
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # closed, reset, protocol error: all one here
+                self._idle = False
                 if self._closing:
                     return
                 log.warning("call %s: the model connection dropped (%s)", self._call.call_id, type(error).__name__)
                 if not await self._reopen():
                     return
                 continue
+            self._idle = False
             try:
                 event = orjson.loads(raw)
                 kind = event["type"]
@@ -363,7 +376,27 @@ class RealtimeEngine:
             self._responses[rid] = Response(rid)
         return self._responses[rid]
 
+    def _at_once(self, raw: bytes) -> bool:
+        """An audio delta read while the receive loop waits for an event is played in the read callback (most of
+        a call's events: each would otherwise wake the loop's task); any other goes through the loop."""
+        if not self._idle or self._closing or b'audio.delta"' not in raw[:96]:
+            return False
+        try:
+            event = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return False
+        if event.get("type") not in protocol.AUDIO_DELTA:
+            return False
+        try:
+            self._play(event)
+        except Exception:  # as in the loop: logged, and the call goes on (in a read callback it would drop the socket)
+            log.exception("call %s: an audio delta could not be played", self._call.call_id)
+        return True
+
     async def _audio_delta(self, event: dict[str, Any]) -> None:
+        self._play(event)
+
+    def _play(self, event: dict[str, Any]) -> None:
         response = self._response(event)
         if response.cancelled:
             return  # the server may still send what it had generated before the cancel
@@ -376,7 +409,7 @@ class RealtimeEngine:
             if not self._side.queued_ms() > self._side.played_ms():  # the transport starts a new answer
                 self._items, start = [], 0
             self._items.append(Item(item_id, response, start))
-        await self._side.play(delta)
+        self._side.play(delta)
         item = self._items[-1]
         item.length_ms = self._side.queued_ms() - item.start_ms
 
@@ -555,7 +588,7 @@ class RealtimeEngine:
                 if time.monotonic() + delay >= deadline:
                     log.warning("call %s: the model could not be reached again (%s): ending the call",
                                 self._call.call_id, type(error).__name__)
-                    await self._side.play(notice(ENGINE_LOST, self._call.audio.sample_rate))  # the caller is told
+                    self._side.play(notice(ENGINE_LOST, self._call.audio.sample_rate))  # the caller is told
                     await self._emit(ConversationEnded("the voice engine could not be reached"))
                     return False
                 await asyncio.sleep(delay)
@@ -563,6 +596,7 @@ class RealtimeEngine:
         else:
             return False
         self._conn = conn
+        conn.at_once(self._at_once)
         self.reconnects += 1
         await self._configure(with_voice=True)
         for message in self.state.history:

@@ -1,4 +1,4 @@
-"""The Realtime connection's socket, on picows: the engine's `Connection` (send, recv_bytes, close).
+"""The Realtime connection's socket, on picows: the engine's `Connection` (send, recv_bytes, at_once, close).
 
 The openai SDK's connection carries each audio frame through the websockets library's asyncio layer
 (locks, drain checks, a message assembler), which measured as the largest single cost of the media
@@ -10,7 +10,7 @@ shape, and tests/test_media_realtime.py checks that both sockets reach the same 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from picows import WSFrame, WSListener, WSMsgType, WSTransport, ws_connect
 
@@ -24,6 +24,7 @@ class ConnectionClosedError(ConnectionError):
 class _Listener(WSListener):  # type: ignore[misc]
     def __init__(self) -> None:
         self.messages: asyncio.Queue[bytes] = asyncio.Queue()
+        self.take: Callable[[bytes], bool] = lambda message: False
         self._parts: list[bytes] = []
 
     def on_ws_frame(self, transport: WSTransport, frame: WSFrame) -> None:
@@ -31,8 +32,11 @@ class _Listener(WSListener):  # type: ignore[misc]
         if kind in (WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION):
             self._parts.append(frame.get_payload_as_bytes())
             if frame.fin:
-                self.messages.put_nowait(b"".join(self._parts) if len(self._parts) > 1 else self._parts[0])
+                message = b"".join(self._parts) if len(self._parts) > 1 else self._parts[0]
                 self._parts = []
+                # Only with nothing queued: an event taken at once never overtakes one read before it.
+                if not (self.messages.empty() and self.take(message)):
+                    self.messages.put_nowait(message)
         elif kind == WSMsgType.CLOSE:
             transport.send_close(frame.get_close_code())
             transport.disconnect()
@@ -49,6 +53,9 @@ class PicowsConnection:
         if self._transport.is_disconnected:
             raise ConnectionClosedError("the model's socket is closed")
         self._transport.send(WSMsgType.TEXT, data.encode())
+
+    def at_once(self, take: Callable[[bytes], bool]) -> None:
+        self._listener.take = take
 
     async def recv_bytes(self) -> bytes:
         message = await self._listener.messages.get()

@@ -26,7 +26,7 @@ DRAIN_SLACK_SECONDS = 2.0  # the transport may start a frame late; a drain waits
 class Playback(Protocol):
     """The transport's side of playing audio (media.engine.CallSide has these)."""
 
-    async def play(self, audio_b64: str) -> None: ...
+    def play(self, audio_b64: str) -> None: ...
 
     async def stop_audio(self) -> None: ...
 
@@ -146,7 +146,7 @@ class Speaker:
                 if self.first_audio_at is None:
                     self.first_audio_at = time.perf_counter()
                     log.debug("first audio at %.3f", self.first_audio_at)
-                await self._side.play(base64.b64encode(pcm).decode())  # the transport slices it into frames
+                self._side.play(base64.b64encode(pcm).decode())  # the transport slices it into frames
                 self._spoken.append(Clause(text, start_ms, self._side.queued_ms()))
             finally:
                 self._busy = False
