@@ -103,7 +103,7 @@ class _Frames:
         self._first: asyncio.Future[wire.AudioMetadata | wire.AudioData] = asyncio.get_running_loop().create_future()
         self._held: list[wire.AudioData | wire.DtmfData] = []
         self._live = self._stopped = False
-        self._digits: set[asyncio.Task[None]] = set()
+        self._pressing: asyncio.Task[None] | None = None  # the latest digits' engine call
 
     def take(self, text: str | None) -> None:
         if self._stopped:
@@ -136,9 +136,15 @@ class _Frames:
             if frame.data:
                 self._engine.caller_audio(frame.data)
             return
-        task = asyncio.ensure_future(self._engine.dtmf(frame.digits))
-        self._digits.add(task)
-        task.add_done_callback(self._digits.discard)
+        previous, digits = self._pressing, frame.digits
+
+        async def press() -> None:  # after the digits before, as the caller pressed them
+            if previous is not None:
+                with contextlib.suppress(Exception):
+                    await previous
+            await self._engine.dtmf(digits)
+
+        self._pressing = asyncio.ensure_future(press())
 
     def _parse(self, text: str | None) -> wire.Frame | None:
         stats = self._stats
@@ -167,10 +173,10 @@ class _Frames:
 
     async def settled(self) -> None:
         """The digits' engine calls are done (they may still be running as the call ends)."""
-        for task in list(self._digits):
-            task.cancel()
+        if self._pressing is not None:
+            self._pressing.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                await self._pressing
 
 
 async def _first_audio(frames: _Frames, gone: asyncio.Future[None]) -> wire.AudioMetadata | wire.AudioData | None:

@@ -209,7 +209,7 @@ class RealtimeEngine:
         self._counted: asyncio.Task[None] | None = None
         self._closing = False
         self._events: asyncio.Queue[OutEvent] = asyncio.Queue()
-        self._idle = False  # the receive loop waits for the next event (and is in no handler)
+        self._awaiting_event = False  # the receive loop waits for the next event (and is in no handler)
         self.dropped_frames = 0
         self.reconnects = 0
 
@@ -305,20 +305,20 @@ class RealtimeEngine:
     async def _receive(self) -> None:
         while not self._closing:
             conn = self._conn
-            self._idle = True
+            self._awaiting_event = True
             try:
                 raw = await conn.recv_bytes() if conn is not None else b""
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # closed, reset, protocol error: all one here
-                self._idle = False
+                self._awaiting_event = False
                 if self._closing:
                     return
                 log.warning("call %s: the model connection dropped (%s)", self._call.call_id, type(error).__name__)
                 if not await self._reopen():
                     return
                 continue
-            self._idle = False
+            self._awaiting_event = False
             try:
                 event = orjson.loads(raw)
                 kind = event["type"]
@@ -379,7 +379,7 @@ class RealtimeEngine:
     def _at_once(self, raw: bytes) -> bool:
         """An audio delta read while the receive loop waits for an event is played in the read callback (most of
         a call's events: each would otherwise wake the loop's task); any other goes through the loop."""
-        if not self._idle or self._closing or b'audio.delta"' not in raw[:96]:
+        if not self._awaiting_event or self._closing or b'audio.delta"' not in raw[:96]:
             return False
         try:
             event = orjson.loads(raw)
