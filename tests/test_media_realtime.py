@@ -4,6 +4,7 @@ the session shape each one takes, through the openai SDK's own client."""
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Iterator
 
 import pytest
@@ -115,3 +116,21 @@ def test_a_caller_not_on_file_is_greeted_all_the_same(model) -> None:
     seen = asyncio.run(greet(MediaSettings(realtime_provider="openai", realtime_endpoint=url), server,
                              facts={"company": "Contoso", "customer": {}}))
     assert seen["session"]["instructions"].startswith("You are the front desk of Contoso's contact center.")
+
+
+async def test_an_audio_delta_is_played_as_read_only_while_the_receive_loop_waits() -> None:
+    sent: list[str] = []
+
+    async def emit(event: object) -> None:
+        return None
+
+    engine = RealtimeEngine(MediaSettings(function_app_url="http://unused.invalid", service_key="k"), connector)
+    engine._side = AcsCallSide(sent.append, AudioFormat(), emit)
+    delta = ('{"type":"response.output_audio.delta","response_id":"r1","item_id":"i1","delta":"'
+             + base64.b64encode(bytes(960)).decode() + '"}').encode()
+    assert not engine._at_once(delta)  # the loop is in a handler (or not started): it takes the delta, in order
+    engine._awaiting_event = True
+    assert not engine._at_once(b'["response.output_audio.delta"]')  # not an event: the loop skips it
+    assert not engine._at_once(b'{"type":"response.output_audio_transcript.delta","delta":"hi"}')
+    assert engine._at_once(delta) and len(sent) == 1 and '"AudioData"' in sent[0]
+    await engine._side.close()

@@ -385,8 +385,8 @@ class RealtimeEngine:
             event = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return False
-        if event.get("type") not in protocol.AUDIO_DELTA:
-            return False
+        if not isinstance(event, dict) or event.get("type") not in protocol.AUDIO_DELTA:
+            return False  # the loop skips what is not an event
         try:
             self._play(event)
         except Exception:  # as in the loop: logged, and the call goes on (in a read callback it would drop the socket)
